@@ -1,0 +1,66 @@
+"""The ``summarise`` command line: a thin layer over the library.
+
+``summarise PATH...`` is the main command; subcommands live beside it.  Click has no
+default command that takes positional paths, so ``DefaultGroup`` routes any first
+argument that is not a subcommand name to ``run``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .commands import models as models_cmd
+from .commands import run as run_cmd
+
+DEFAULT_COMMAND = "run"
+HELP = """\
+Write German and English abstracts of documents at several lengths.
+
+\b
+  summarise seeds/ --lang en                         English summaries, short/medium/long
+  summarise docs/ -l en -l de --length short --out runs/today --format json
+  summarise report.txt --summariser ./my-mt5 --translator de-en=./opus-de-en
+
+`summarise PATH...` is short for `summarise run PATH...`. A path named like a
+subcommand (models, eval, ...) is reached as ./models.
+"""
+
+
+class DefaultGroup(TyperGroup):
+    """A group whose unknown first argument starts the default command."""
+
+    def parse_args(self, ctx, args):
+        first = next((a for a in args if a != "--"), None)
+        if first is not None and first not in self.commands and first not in (
+                "--help", "-h", "--version", "--install-completion", "--show-completion"):
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(cls=DefaultGroup, help=HELP, no_args_is_help=True,
+                  context_settings={"help_option_names": ["-h", "--help"]},
+                  rich_markup_mode=None, add_completion=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"summarise {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Write German and English abstracts of documents at several lengths."""
+
+
+app.command(DEFAULT_COMMAND, help=run_cmd.HELP, no_args_is_help=True)(run_cmd.run)
+app.add_typer(models_cmd.app, name="models")
+
+
+def main() -> None:
+    sys.exit(app(standalone_mode=True) or 0)

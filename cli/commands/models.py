@@ -1,0 +1,59 @@
+"""``summarise models``: which models the defaults use, which are here, and fetching them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..config import DEFAULT_SUMMARISER, DEFAULT_TRANSLATORS, MODEL_LICENCES
+from ..console import Reporter
+from ..errors import SummariseError
+
+app = typer.Typer(help="List and download models.", no_args_is_help=True,
+                  rich_markup_mode=None)
+
+
+@app.command("list")
+def list_models(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The default models, their licences, and whether each is in the local cache."""
+    import json
+
+    from ..models.hub import is_cached
+
+    rows = [{"role": "summariser", "model": DEFAULT_SUMMARISER}]
+    rows += [{"role": f"translator {d}", "model": m} for d, m in DEFAULT_TRANSLATORS.items()]
+    for row in rows:
+        row["licence"] = MODEL_LICENCES.get(row["model"], "see its model card")
+        row["present"] = is_cached(row["model"])
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        mark = "present" if row["present"] else "missing"
+        print(f"{row['role']:<16} {row['model']:<42} {mark:<8} {row['licence']}")
+
+
+@app.command("pull")
+def pull(
+    models: Annotated[list[str] | None, typer.Argument(
+        help="Hub ids to download. [default: the default models]", show_default=False)] = None,
+    allow_pickle: Annotated[bool, typer.Option(
+        "--allow-pickle", help="Also download pickle (*.bin) weights.")] = False,
+) -> None:
+    """Download models into the Hugging Face cache (HF_HOME) for offline use."""
+    from ..models.hub import download_model
+
+    reporter = Reporter()
+    names = models or [DEFAULT_SUMMARISER, *DEFAULT_TRANSLATORS.values()]
+    failed = 0
+    for name in names:
+        try:
+            path = download_model(name, allow_pickle)
+            reporter.info(f"{name}: {path}")
+        except SummariseError as exc:
+            reporter.error(str(exc))
+            failed += 1
+    raise typer.Exit(1 if failed else 0)

@@ -1,0 +1,168 @@
+"""Run settings: built-in defaults, overridden by config files, overridden by flags.
+
+Config files are TOML, read in this order (later wins):
+``~/.config/summarise/config.toml`` (or ``$XDG_CONFIG_HOME``), then ``./summarise.toml``,
+then the file given with ``--config``.  Example::
+
+    [models]
+    summariser = "./models/my-mt5"
+    translators = { de-en = "Helsinki-NLP/opus-mt-de-en" }
+
+    [lengths]
+    short = { words = 20, sentences = 1 }
+
+    [generation]
+    beams = 2
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from .errors import UsageError
+from .lengths import PRESETS, LengthPreset
+
+DEFAULT_SUMMARISER = "T-Systems-onsite/mt5-small-sum-de-en-v2"
+DEFAULT_TRANSLATORS = {
+    "de-en": "Helsinki-NLP/opus-mt-de-en",
+    "en-de": "Helsinki-NLP/opus-mt-en-de",
+}
+# Shown by `summarise models list` and the README: what a user agrees to by using them.
+MODEL_LICENCES = {
+    DEFAULT_SUMMARISER: "CC BY-NC-SA 4.0 (non-commercial use only)",
+    "Helsinki-NLP/opus-mt-de-en": "CC BY 4.0",
+    "Helsinki-NLP/opus-mt-en-de": "CC BY 4.0",
+}
+LANGS = ("de", "en")
+STRATEGIES = ("summarise-then-translate", "translate-then-summarise")
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Decoding settings shared by every model call of a run."""
+
+    beams: int = 1
+    no_repeat_ngram_size: int = 3
+    batch_size: int | None = None  # None: chosen from token counts
+    device: str = "auto"
+    dtype: str = "auto"
+    threads: int | None = None
+    force_lengths: bool = False  # min_new_tokens = max_new_tokens (benchmarks)
+
+
+@dataclass(frozen=True)
+class Settings:
+    summariser: str = DEFAULT_SUMMARISER
+    translators: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TRANSLATORS))
+    langs: tuple[str, ...] = LANGS
+    lengths: tuple[str, ...] = tuple(PRESETS)
+    presets: dict[str, LengthPreset] = field(default_factory=lambda: dict(PRESETS))
+    source_lang: str = "auto"
+    strategy: str = "summarise-then-translate"
+    generation: Generation = field(default_factory=Generation)
+    allow_pickle: bool = False
+
+    def validate(self) -> Settings:
+        for lang in self.langs:
+            if lang not in LANGS:
+                raise UsageError(f"--lang {lang!r} is not supported; choose from {', '.join(LANGS)}")
+        for name in self.lengths:
+            if name not in self.presets:
+                raise UsageError(
+                    f"--length {name!r} is unknown; choose from {', '.join(self.presets)}"
+                )
+        if self.source_lang not in ("auto", *LANGS):
+            raise UsageError(f"--source-lang {self.source_lang!r}: use auto, de or en")
+        if self.strategy not in STRATEGIES:
+            raise UsageError(f"--strategy {self.strategy!r}: use one of {', '.join(STRATEGIES)}")
+        for direction in self.translators:
+            parse_direction(direction)
+        return self
+
+    def manifest(self) -> dict:
+        """The settings as plain JSON data, for run.json."""
+        data = asdict(self)
+        data["presets"] = {k: {"words": v.words, "sentences": v.sentences}
+                           for k, v in self.presets.items()}
+        return data
+
+
+def parse_direction(direction: str) -> tuple[str, str]:
+    src, sep, tgt = direction.partition("-")
+    if not sep or src not in LANGS or tgt not in LANGS or src == tgt:
+        raise UsageError(f"translator direction {direction!r}: write it as de-en or en-de")
+    return src, tgt
+
+
+def parse_translator_options(values: list[str]) -> dict[str, str]:
+    """``["de-en=MODEL", ...]`` -> ``{"de-en": "MODEL"}`` with a clear error on bad input."""
+    result = {}
+    for value in values:
+        direction, sep, model = value.partition("=")
+        if not sep or not model:
+            raise UsageError(f"--translator {value!r}: write it as SRC-TGT=MODEL, "
+                             "e.g. --translator de-en=Helsinki-NLP/opus-mt-de-en")
+        parse_direction(direction)
+        result[direction] = model
+    return result
+
+
+def config_files(explicit: Path | None = None) -> list[Path]:
+    base = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+    candidates = [base / "summarise" / "config.toml", Path("summarise.toml")]
+    if explicit is not None:
+        if not explicit.is_file():
+            raise UsageError(f"config file {explicit} does not exist")
+        candidates.append(explicit)
+    return [p for p in candidates if p.is_file()]
+
+
+def load_settings(explicit: Path | None = None) -> Settings:
+    """Defaults with every config file applied on top."""
+    settings = Settings()
+    for path in config_files(explicit):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
+        settings = apply_config(settings, data, path)
+    return settings
+
+
+def apply_config(settings: Settings, data: dict, origin: Path | str = "config") -> Settings:
+    known = {"models", "lengths", "generation", "run"}
+    unknown = set(data) - known
+    if unknown:
+        raise UsageError(f"{origin}: unknown section(s) {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(sorted(known))}")
+    models = data.get("models", {})
+    if "summariser" in models:
+        settings = replace(settings, summariser=str(models["summariser"]))
+    if "translators" in models:
+        settings = replace(settings, translators={**settings.translators,
+                                                  **{k: str(v) for k, v in
+                                                     models["translators"].items()}})
+    presets = dict(settings.presets)
+    for name, spec in data.get("lengths", {}).items():
+        try:
+            presets[name] = LengthPreset(name, int(spec["words"]), int(spec.get("sentences", 1)))
+        except (KeyError, TypeError, ValueError):
+            raise UsageError(f"{origin}: [lengths] {name} needs words = N "
+                             "(and optionally sentences = N)") from None
+    settings = replace(settings, presets=presets)
+    gen = data.get("generation", {})
+    try:
+        settings = replace(settings, generation=replace(settings.generation, **gen))
+    except TypeError as exc:
+        raise UsageError(f"{origin}: [generation] {exc}") from None
+    run = data.get("run", {})
+    for key in ("langs", "lengths"):
+        if key in run:
+            settings = replace(settings, **{key: tuple(run[key])})
+    for key in ("source_lang", "strategy"):
+        if key in run:
+            settings = replace(settings, **{key: str(run[key])})
+    return settings

@@ -1,0 +1,229 @@
+"""Random-weight models of the real architectures, built offline in seconds.
+
+Tests, benchmarks and offline demos cannot download weights, so they build their
+own: a SentencePiece tokenizer trained on local text plus a model of the real
+architecture (mT5, Marian, BART, Qwen2) from a config.  The weights are random, so
+the text they write is gibberish: use them to test mechanics, never quality.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# A chat template in the usual ChatML shape, enough for tests of chat models.
+CHATML_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+@dataclass(frozen=True)
+class Size:
+    """Model dimensions; ``TINY`` for tests, the ``*_FULL`` presets match real checkpoints."""
+
+    d_model: int = 32
+    ff: int = 64
+    layers: int = 2
+    heads: int = 2
+    vocab: int = 1000
+    max_positions: int = 512
+
+
+TINY = Size()
+MT5_SMALL_FULL = Size(d_model=512, ff=1024, layers=8, heads=6, vocab=250112)
+OPUS_MT_FULL = Size(d_model=512, ff=2048, layers=6, heads=8, vocab=58101)
+
+
+def train_spm(corpus: Path, out_file: Path, vocab: int, user_symbols: tuple[str, ...] = ()) -> Path:
+    """Train a unigram SentencePiece model with the T5 id layout (pad 0, eos 1, unk 2)."""
+    import sentencepiece as spm
+
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    prefix = out_file.with_suffix("")
+    spm.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(prefix),
+        vocab_size=vocab,
+        model_type="unigram",
+        character_coverage=1.0,
+        pad_id=0,
+        eos_id=1,
+        unk_id=2,
+        bos_id=-1,
+        user_defined_symbols=list(user_symbols),
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
+    prefix.with_suffix(".model").replace(out_file)
+    prefix.with_suffix(".vocab").unlink(missing_ok=True)
+    return out_file
+
+
+def _t5_tokenizer(corpus: Path, size: Size, work: Path, symbols: tuple[str, ...] = ()):
+    from transformers import T5Tokenizer
+
+    # The SentencePiece vocabulary is capped so that a large model vocab (250112 for mT5)
+    # still trains in seconds; the extra embedding rows are simply never produced by it.
+    train_spm(corpus, work / "spiece.model", min(size.vocab, 8000), symbols)
+    tokenizer = T5Tokenizer.from_pretrained(str(work))
+    if symbols:
+        tokenizer.add_special_tokens({"additional_special_tokens": list(symbols)})
+    return tokenizer
+
+
+def _ban_pad(model, pad_id: int) -> None:
+    # A random model under greedy search emits only <pad>; banning it gives real text.
+    model.generation_config.bad_words_ids = [[pad_id]]
+
+
+def build_mt5(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Path:
+    """A random mT5 summariser (encoder-decoder, "summarize: " prefix) in ``out``."""
+    import torch
+    from transformers import MT5Config, MT5ForConditionalGeneration
+
+    torch.manual_seed(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        tokenizer = _t5_tokenizer(corpus, size, Path(tmp))
+        config = MT5Config(
+            vocab_size=max(size.vocab, len(tokenizer)),
+            d_model=size.d_model,
+            d_kv=size.d_model // size.heads,
+            d_ff=size.ff,
+            num_layers=size.layers,
+            num_decoder_layers=size.layers,
+            num_heads=size.heads,
+            decoder_start_token_id=0,
+            pad_token_id=0,
+            eos_token_id=1,
+            tie_word_embeddings=False,
+        )
+        model = MT5ForConditionalGeneration(config).eval()
+        _ban_pad(model, 0)
+        model.save_pretrained(out)
+        tokenizer.save_pretrained(out)
+    return out
+
+
+def build_marian(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Path:
+    """A random Marian translator (opus-mt layout: one shared SentencePiece vocab)."""
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    torch.manual_seed(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        spm_file = train_spm(corpus, work / "source.spm", min(size.vocab, 8000))
+        shutil.copy(spm_file, work / "target.spm")
+        import sentencepiece as spm
+
+        processor = spm.SentencePieceProcessor(model_file=str(spm_file))
+        pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+        vocab = {"</s>": 0, "<unk>": 1}
+        for piece in pieces:
+            if piece not in ("<pad>", "</s>", "<unk>") and piece not in vocab:
+                vocab[piece] = len(vocab)
+        vocab_size = max(size.vocab, len(vocab) + 1)
+        for filler in range(len(vocab), vocab_size - 1):  # keep pad as the last id, as opus-mt does
+            vocab[f"<unused{filler}>"] = filler
+        vocab["<pad>"] = vocab_size - 1
+        (work / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+        tokenizer = MarianTokenizer(
+            str(work / "source.spm"),
+            str(work / "target.spm"),
+            str(work / "vocab.json"),
+            model_max_length=size.max_positions,
+        )
+        pad = vocab["<pad>"]
+        config = MarianConfig(
+            vocab_size=vocab_size,
+            d_model=size.d_model,
+            encoder_layers=size.layers,
+            decoder_layers=size.layers,
+            encoder_attention_heads=size.heads,
+            decoder_attention_heads=size.heads,
+            encoder_ffn_dim=size.ff,
+            decoder_ffn_dim=size.ff,
+            max_position_embeddings=size.max_positions,
+            pad_token_id=pad,
+            decoder_start_token_id=pad,
+            eos_token_id=0,
+            forced_eos_token_id=0,
+            scale_embedding=True,
+            share_encoder_decoder_embeddings=True,
+        )
+        model = MarianMTModel(config).eval()
+        _ban_pad(model, pad)
+        model.generation_config.max_length = size.max_positions
+        model.save_pretrained(out)
+        tokenizer.save_pretrained(out)
+    return out
+
+
+def build_bart(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Path:
+    """A random BART summariser (no task prefix) with a SentencePiece tokenizer."""
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    torch.manual_seed(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        tokenizer = _t5_tokenizer(corpus, size, Path(tmp))
+        config = BartConfig(
+            vocab_size=max(size.vocab, len(tokenizer)),
+            d_model=size.d_model,
+            encoder_layers=size.layers,
+            decoder_layers=size.layers,
+            encoder_attention_heads=size.heads,
+            decoder_attention_heads=size.heads,
+            encoder_ffn_dim=size.ff,
+            decoder_ffn_dim=size.ff,
+            max_position_embeddings=size.max_positions,
+            pad_token_id=0,
+            bos_token_id=1,
+            eos_token_id=1,
+            decoder_start_token_id=1,
+            forced_bos_token_id=None,
+            forced_eos_token_id=1,
+        )
+        model = BartForConditionalGeneration(config).eval()
+        _ban_pad(model, 0)
+        model.save_pretrained(out)
+        tokenizer.save_pretrained(out)
+    return out
+
+
+def build_qwen2(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Path:
+    """A random Qwen2 chat model (decoder-only) with a ChatML chat template."""
+    import torch
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    torch.manual_seed(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        tokenizer = _t5_tokenizer(corpus, size, Path(tmp), ("<|im_start|>", "<|im_end|>"))
+        tokenizer.chat_template = CHATML_TEMPLATE
+        tokenizer.eos_token = "<|im_end|>"
+        tokenizer.padding_side = "left"
+        end = tokenizer.convert_tokens_to_ids("<|im_end|>")
+        config = Qwen2Config(
+            vocab_size=max(size.vocab, len(tokenizer)),
+            hidden_size=size.d_model,
+            intermediate_size=size.ff,
+            num_hidden_layers=size.layers,
+            num_attention_heads=size.heads,
+            num_key_value_heads=size.heads,
+            max_position_embeddings=size.max_positions * 4,
+            eos_token_id=end,
+            pad_token_id=0,
+            bos_token_id=None,
+            tie_word_embeddings=True,
+        )
+        model = Qwen2ForCausalLM(config).eval()
+        _ban_pad(model, 0)
+        model.generation_config.eos_token_id = end
+        model.save_pretrained(out)
+        tokenizer.save_pretrained(out)
+    return out

@@ -1,0 +1,46 @@
+"""Option aliases shared by the commands (``Annotated`` types), so each reads the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Langs = Annotated[list[str] | None, typer.Option(
+    "--lang", "-l", metavar="LANG", help="Output language, de or en; repeat for both. [default: de and en]",
+    show_default=False)]
+Lengths = Annotated[list[str] | None, typer.Option(
+    "--length", metavar="LENGTH", help="short (~25 words), medium (~60) or long (~120); repeat. "
+    "[default: all three]", show_default=False)]
+SummariserOpt = Annotated[str | None, typer.Option(
+    "--summariser", "-m", metavar="MODEL",
+    help="Hub id or local folder of the summariser. "
+    "[default: T-Systems-onsite/mt5-small-sum-de-en-v2]", show_default=False)]
+TranslatorOpt = Annotated[list[str] | None, typer.Option(
+    "--translator", "-t", metavar="SRC-TGT=MODEL",
+    help="Translator per direction, e.g. de-en=Helsinki-NLP/opus-mt-de-en; repeat.",
+    show_default=False)]
+SourceLang = Annotated[str, typer.Option(
+    "--source-lang", metavar="LANG", help="Language of the inputs: auto (detect per document), de or en.")]
+Strategy = Annotated[str, typer.Option(
+    "--strategy", metavar="STRATEGY", help="summarise-then-translate (fast) or translate-then-summarise.")]
+Device = Annotated[str, typer.Option("--device", metavar="DEVICE", help="auto, cpu or cuda.")]
+Dtype = Annotated[str, typer.Option(
+    "--dtype", metavar="DTYPE", help="auto (bf16 where the CPU/GPU is fast at it, else fp32), fp32, bf16, fp16.")]
+BatchSize = Annotated[int | None, typer.Option(
+    "--batch-size", metavar="N", min=1, help="Texts per model call. [default: chosen from token counts]",
+    show_default=False)]
+Beams = Annotated[int | None, typer.Option(
+    "--beams", metavar="N", min=1, help="Beam search width; 1 is greedy and fastest. [default: 1]",
+    show_default=False)]
+Threads = Annotated[int | None, typer.Option(
+    "--threads", metavar="N", min=1, help="CPU threads. [default: all cores this process may use]",
+    show_default=False)]
+ConfigFile = Annotated[Path | None, typer.Option(
+    "--config", metavar="FILE", help="TOML config file applied over ./summarise.toml and "
+    "~/.config/summarise/config.toml.", show_default=False)]
+AllowPickle = Annotated[bool, typer.Option(
+    "--allow-pickle", help="Also load pickle (*.bin) weights. Only for models you trust.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr.")]

@@ -1,0 +1,89 @@
+"""Everything that leaves the program: result files, the run manifest, and stdout.
+
+Files are written to a temporary name in the same folder and renamed into place, so a
+crash never leaves half a file; stdout carries results only (logs go to stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .pipeline import DocumentResult, Failure
+
+FORMATS = ("text", "markdown", "json")
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dump_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_markdown(result: DocumentResult) -> str:
+    lines = [f"# {result.id}", "", f"Source: `{result.source}` ({result.source_lang})", ""]
+    for summary in result.summaries:
+        lines += [f"## {summary.lang} · {summary.length} "
+                  f"({summary.words} words, target {summary.target_words})", "",
+                  summary.text or "_(empty)_", ""]
+    return "\n".join(lines)
+
+
+def print_result(result: DocumentResult, fmt: str, stream=None) -> None:
+    """One document to stdout: JSON Lines for ``json``, readable text otherwise."""
+    stream = stream or sys.stdout
+    if fmt == "json":
+        stream.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        stream.write(render_markdown(result) + "\n")
+    stream.flush()
+
+
+class RunDirectory:
+    """``--out DIR``: one JSON (and Markdown) file per document plus ``run.json``."""
+
+    def __init__(self, root: Path, fmt: str, manifest: dict):
+        self.root = root
+        self.fmt = fmt
+        self.manifest = {"tool": "summarise", "version": __version__, **manifest,
+                         "documents": {}, "failures": []}
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path_for(self, result_id: str, suffix: str = ".json") -> Path:
+        return self.root / f"{result_id}{suffix}"
+
+    def write(self, result: DocumentResult) -> Path:
+        path = self.path_for(result.id)
+        atomic_write(path, dump_json(result.to_dict()))
+        if self.fmt == "markdown":
+            atomic_write(self.path_for(result.id, ".md"), render_markdown(result))
+        self.manifest["documents"][result.id] = {
+            "source": result.source, "output": str(path.relative_to(self.root)),
+            "sha256": result.sha256, "seconds": result.seconds}
+        return path
+
+    def fail(self, failure: Failure) -> None:
+        self.manifest["failures"].append({"source": failure.source, "reason": failure.reason})
+
+    def save_manifest(self, **extra) -> Path:
+        self.manifest.update(extra)
+        path = self.root / "run.json"
+        atomic_write(path, dump_json(self.manifest))
+        return path

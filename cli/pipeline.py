@@ -1,0 +1,187 @@
+"""The summarisation pipeline, top-down: read -> detect language -> summarise -> translate -> write.
+
+``summarise_sources`` is the whole job for files on disk; ``Pipeline.run`` does the
+model work for one batch of documents already read, and is what a Python user calls::
+
+    from summarise import Pipeline, Document, Settings
+    results = Pipeline(Settings(langs=("en",))).run([Document("doc", "-", text)])
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from .config import Settings
+from .documents import Document, Source, read_document
+from .errors import DocumentError
+from .langdetect import detect_language
+from .lengths import LengthPreset
+from .models import Generated, ModelRegistry
+from .segment import count_words, split_sentences
+
+# Over-long output is cut back at a sentence boundary beyond this share of the target.
+OVERRUN = 1.4
+
+
+@dataclass
+class Summary:
+    lang: str
+    length: str
+    text: str
+    words: int
+    target_words: int
+    route: str
+
+
+@dataclass
+class DocumentResult:
+    id: str
+    source: str
+    source_lang: str
+    lang_confidence: float
+    summaries: list[Summary]
+    sha256: str
+    chunks: int = 1
+    reduce_rounds: int = 0
+    seconds: float = 0.0
+    meta: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Failure:
+    source: str
+    reason: str
+
+
+class Pipeline:
+    """Summaries of documents in every requested language and length."""
+
+    def __init__(self, settings: Settings, registry: ModelRegistry | None = None):
+        self.settings = settings.validate()
+        self.models = registry or ModelRegistry(self.settings)
+        self.presets = [self.settings.presets[name] for name in self.settings.lengths]
+
+    def detect(self, document: Document) -> tuple[str, float]:
+        """Source language: declared, forced by --source-lang, or detected."""
+        if document.lang:
+            return document.lang, 1.0
+        if self.settings.source_lang != "auto":
+            return self.settings.source_lang, 1.0
+        found = detect_language(document.text)
+        if found.lang not in ("de", "en"):
+            raise DocumentError(
+                f"{document.source}: language looks like {found.lang!r} "
+                f"(p={found.confidence:.2f}), not German or English; pass --source-lang de|en "
+                "if that is wrong")
+        return found.lang, found.confidence
+
+    def run(self, documents: list[Document]) -> list[DocumentResult]:
+        """Summarise one batch of documents (all must be German or English)."""
+        started = time.perf_counter()
+        detected = [self.detect(d) for d in documents]
+        results = [DocumentResult(d.id, d.source, lang, conf, [], d.sha256, meta=d.meta)
+                   for d, (lang, conf) in zip(documents, detected, strict=True)]
+        for src in sorted({lang for lang, _ in detected}):
+            group = [i for i, (lang, _) in enumerate(detected) if lang == src]
+            texts = [documents[i].text for i in group]
+            if self.settings.strategy == "translate-then-summarise":
+                produced = self._translate_then_summarise(texts, src)
+            else:
+                produced = self._summarise_then_translate(texts, src)
+            for i, summaries in zip(group, produced, strict=True):
+                results[i].summaries = summaries
+        share = (time.perf_counter() - started) / max(1, len(documents))
+        for result in results:
+            result.seconds = round(share, 4)
+        return results
+
+    def _summarise_then_translate(self, texts: list[str], src: str) -> list[list[Summary]]:
+        rows = self._summarise(texts, src)
+        out: list[list[Summary]] = [[] for _ in texts]
+        for tgt in self.settings.langs:
+            if tgt == src:
+                for i, row in enumerate(rows):
+                    out[i] += [self._summary(g.text, tgt, p, "summarise")
+                               for g, p in zip(row, self.presets, strict=True)]
+                continue
+            flat = [g.text for row in rows for g in row]  # one batched pass for all summaries
+            translated = iter(self.models.translator(src, tgt).translate(flat, src, tgt))
+            for i in range(len(texts)):
+                out[i] += [self._summary(next(translated), tgt, p, "summarise-then-translate")
+                           for p in self.presets]
+        return out
+
+    def _translate_then_summarise(self, texts: list[str], src: str) -> list[list[Summary]]:
+        out: list[list[Summary]] = [[] for _ in texts]
+        for tgt in self.settings.langs:
+            if tgt == src:
+                sources, route = texts, "summarise"
+            else:
+                sources = self.models.translator(src, tgt).translate(texts, src, tgt)
+                route = "translate-then-summarise"
+            for i, row in enumerate(self._summarise(sources, tgt)):
+                out[i] += [self._summary(g.text, tgt, p, route)
+                           for g, p in zip(row, self.presets, strict=True)]
+        return out
+
+    def _summarise(self, texts: list[str], lang: str) -> list[list[Generated]]:
+        rows = self.models.summariser().summarise(texts, lang, self.presets)
+        return [[fit(g, p, lang) for g, p in zip(row, self.presets, strict=True)]
+                for row in rows]
+
+    @staticmethod
+    def _summary(text: str, lang: str, preset: LengthPreset, route: str) -> Summary:
+        return Summary(lang=lang, length=preset.name, text=text, words=count_words(text),
+                       target_words=preset.words, route=route)
+
+
+def fit(generated: Generated, preset: LengthPreset, lang: str) -> Generated:
+    """Cut an over-long or unfinished summary back at a sentence boundary, never mid-word."""
+    sentences = split_sentences(generated.text, lang)
+    if len(sentences) > 1 and generated.hit_limit and not sentences[-1].endswith(
+            (".", "!", "?", "…", "«", "»", '"', "“", "”")):
+        sentences.pop()
+    while len(sentences) > 1 and count_words(" ".join(sentences)) > preset.words * OVERRUN:
+        sentences.pop()
+    text = " ".join(sentences) if sentences else generated.text
+    return Generated(text=text, tokens=generated.tokens, hit_limit=generated.hit_limit)
+
+
+def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int = 16,
+                      on_result: Callable[[DocumentResult], None] | None = None,
+                      on_failure: Callable[[Failure], None] | None = None
+                      ) -> Iterator[DocumentResult | Failure]:
+    """The whole job for files on disk, batch by batch: read, detect, summarise, translate.
+
+    Writing is the caller's (``on_result``), so that each finished document can be saved
+    at once; a bad file becomes a ``Failure`` and the batch goes on.
+    """
+    for start in range(0, len(sources), batch_docs):
+        documents: list[Document] = []
+        for source in sources[start:start + batch_docs]:
+            try:
+                documents.append(read_document(source))
+            except DocumentError as exc:
+                yield _fail(Failure(str(source.path), str(exc)), on_failure)
+        good: list[Document] = []
+        for document in documents:
+            try:
+                pipeline.detect(document)
+                good.append(document)
+            except DocumentError as exc:
+                yield _fail(Failure(document.source, str(exc)), on_failure)
+        for result in pipeline.run(good) if good else []:
+            if on_result:
+                on_result(result)
+            yield result
+
+
+def _fail(failure: Failure, on_failure) -> Failure:
+    if on_failure:
+        on_failure(failure)
+    return failure

@@ -1,0 +1,1 @@
+"""Prompt templates, shipped as data (one TOML file per template)."""
