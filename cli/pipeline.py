@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from .config import Settings
-from .documents import Document, Source, read_document
+from .documents import Document, Failure, Source, read_source
 from .errors import DocumentError
 from .langdetect import detect_language
 from .lengths import LengthPreset
@@ -50,12 +50,6 @@ class DocumentResult:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass
-class Failure:
-    source: str
-    reason: str
 
 
 class Pipeline:
@@ -165,9 +159,14 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
         documents: list[Document] = []
         for source in sources[start:start + batch_docs]:
             try:
-                documents.append(read_document(source))
+                items = read_source(source)
             except DocumentError as exc:
-                yield _fail(Failure(str(source.path), str(exc)), on_failure)
+                items = [Failure(str(source.path), str(exc))]
+            for item in items:
+                if isinstance(item, Failure):
+                    yield _fail(item, on_failure)
+                else:
+                    documents.append(item)
         good: list[Document] = []
         for document in documents:
             try:
