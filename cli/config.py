@@ -18,9 +18,10 @@ then the file given with ``--config``.  Example::
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+
+import tomllib
 
 from .errors import UsageError
 from .lengths import PRESETS, LengthPreset
@@ -68,7 +69,8 @@ class Settings:
     def validate(self) -> Settings:
         for lang in self.langs:
             if lang not in LANGS:
-                raise UsageError(f"--lang {lang!r} is not supported; choose from {', '.join(LANGS)}")
+                raise UsageError(f"--lang {lang!r} is not supported; "
+                                 f"choose from {', '.join(LANGS)}")
         for name in self.lengths:
             if name not in self.presets:
                 raise UsageError(

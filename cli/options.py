@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 Langs = Annotated[list[str] | None, typer.Option(
-    "--lang", "-l", metavar="LANG", help="Output language, de or en; repeat for both. [default: de and en]",
+    "--lang", "-l", metavar="LANG",
+    help="Output language, de or en; repeat for both. [default: de and en]",
     show_default=False)]
 Lengths = Annotated[list[str] | None, typer.Option(
     "--length", metavar="LENGTH", help="short (~25 words), medium (~60) or long (~120); repeat. "
@@ -22,14 +23,18 @@ TranslatorOpt = Annotated[list[str] | None, typer.Option(
     help="Translator per direction, e.g. de-en=Helsinki-NLP/opus-mt-de-en; repeat.",
     show_default=False)]
 SourceLang = Annotated[str, typer.Option(
-    "--source-lang", metavar="LANG", help="Language of the inputs: auto (detect per document), de or en.")]
+    "--source-lang", metavar="LANG",
+    help="Language of the inputs: auto (detect per document), de or en.")]
 Strategy = Annotated[str, typer.Option(
-    "--strategy", metavar="STRATEGY", help="summarise-then-translate (fast) or translate-then-summarise.")]
+    "--strategy", metavar="STRATEGY",
+    help="summarise-then-translate (fast) or translate-then-summarise.")]
 Device = Annotated[str, typer.Option("--device", metavar="DEVICE", help="auto, cpu or cuda.")]
 Dtype = Annotated[str, typer.Option(
-    "--dtype", metavar="DTYPE", help="auto (bf16 where the CPU/GPU is fast at it, else fp32), fp32, bf16, fp16.")]
+    "--dtype", metavar="DTYPE",
+    help="auto (bf16 where the CPU/GPU is fast at it, else fp32), fp32, bf16, fp16.")]
 BatchSize = Annotated[int | None, typer.Option(
-    "--batch-size", metavar="N", min=1, help="Texts per model call. [default: chosen from token counts]",
+    "--batch-size", metavar="N", min=1,
+    help="Texts per model call. [default: chosen from token counts]",
     show_default=False)]
 Beams = Annotated[int | None, typer.Option(
     "--beams", metavar="N", min=1, help="Beam search width; 1 is greedy and fastest. [default: 1]",

@@ -6,6 +6,7 @@ crash never leaves half a file; stdout carries results only (logs go to stderr).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -13,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
-from .documents import Failure
-from .pipeline import DocumentResult
+from .documents import Document, Failure
+from .pipeline import DocumentResult, Skipped
 
 FORMATS = ("text", "markdown", "json")
 
@@ -57,31 +58,69 @@ def print_result(result: DocumentResult, fmt: str, stream=None) -> None:
     stream.flush()
 
 
-class RunDirectory:
-    """``--out DIR``: one JSON (and Markdown) file per document plus ``run.json``."""
+def settings_hash(settings_manifest: dict) -> str:
+    """Fingerprint of everything that changes a summary (not batch size or threads)."""
+    data = json.loads(json.dumps(settings_manifest))
+    for key in ("batch_size", "threads"):
+        data.get("generation", {}).pop(key, None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
-    def __init__(self, root: Path, fmt: str, manifest: dict):
+
+class RunDirectory:
+    """``--out DIR``: one JSON (and Markdown) file per document plus ``run.json``.
+
+    A rerun over the same folder skips documents whose output exists for the same
+    content hash and settings, so a killed batch resumes where it stopped.
+    """
+
+    def __init__(self, root: Path, fmt: str, manifest: dict, force: bool = False):
         self.root = root
         self.fmt = fmt
+        self.force = force
+        self.settings_hash = settings_hash(manifest.get("settings", {}))
+        previous = self._previous_documents(root / "run.json")
         self.manifest = {"tool": "summarise", "version": __version__, **manifest,
-                         "documents": {}, "failures": []}
+                         "settings_hash": self.settings_hash, "documents": previous,
+                         "failures": [], "skipped": []}
         root.mkdir(parents=True, exist_ok=True)
+
+    @staticmethod
+    def _previous_documents(path: Path) -> dict:
+        try:
+            return dict(json.loads(path.read_text(encoding="utf-8")).get("documents", {}))
+        except (OSError, ValueError, AttributeError):
+            return {}
 
     def path_for(self, result_id: str, suffix: str = ".json") -> Path:
         return self.root / f"{result_id}{suffix}"
 
+    def is_done(self, document: Document) -> bool:
+        """True when a valid output for this exact content and these settings exists."""
+        if self.force:
+            return False
+        try:
+            data = json.loads(self.path_for(document.id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False  # missing or unreadable: do it (again)
+        return (isinstance(data, dict) and data.get("sha256") == document.sha256
+                and data.get("settings_hash") == self.settings_hash)
+
     def write(self, result: DocumentResult) -> Path:
         path = self.path_for(result.id)
-        atomic_write(path, dump_json(result.to_dict()))
+        atomic_write(path, dump_json({**result.to_dict(), "settings_hash": self.settings_hash}))
         if self.fmt == "markdown":
             atomic_write(self.path_for(result.id, ".md"), render_markdown(result))
         self.manifest["documents"][result.id] = {
             "source": result.source, "output": str(path.relative_to(self.root)),
-            "sha256": result.sha256, "seconds": result.seconds}
+            "sha256": result.sha256, "seconds": result.seconds,
+            "chunks": result.chunks, "reduce_rounds": result.reduce_rounds}
         return path
 
     def fail(self, failure: Failure) -> None:
         self.manifest["failures"].append({"source": failure.source, "reason": failure.reason})
+
+    def skip(self, skipped: Skipped) -> None:
+        self.manifest["skipped"].append(skipped.id)
 
     def save_manifest(self, **extra) -> Path:
         self.manifest.update(extra)

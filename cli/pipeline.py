@@ -18,6 +18,7 @@ from .documents import Document, Failure, Source, read_source
 from .errors import DocumentError
 from .langdetect import detect_language
 from .lengths import LengthPreset
+from .longdoc import LongDocStats, summarise_any_length
 from .models import Generated, ModelRegistry
 from .segment import count_words, split_sentences
 
@@ -63,7 +64,7 @@ class Pipeline:
     def detect(self, document: Document) -> tuple[str, float]:
         """Source language: declared, forced by --source-lang, or detected."""
         if document.lang:
-            return document.lang, 1.0
+            return document.lang, document.meta.get("lang_confidence", 1.0)
         if self.settings.source_lang != "auto":
             return self.settings.source_lang, 1.0
         found = detect_language(document.text)
@@ -78,24 +79,29 @@ class Pipeline:
         """Summarise one batch of documents (all must be German or English)."""
         started = time.perf_counter()
         detected = [self.detect(d) for d in documents]
-        results = [DocumentResult(d.id, d.source, lang, conf, [], d.sha256, meta=d.meta)
+        results = [DocumentResult(d.id, d.source, lang, conf, [], d.sha256,
+                                  meta={k: v for k, v in d.meta.items()
+                                        if k != "lang_confidence"})
                    for d, (lang, conf) in zip(documents, detected, strict=True)]
         for src in sorted({lang for lang, _ in detected}):
             group = [i for i, (lang, _) in enumerate(detected) if lang == src]
             texts = [documents[i].text for i in group]
+            stats = [LongDocStats() for _ in group]
             if self.settings.strategy == "translate-then-summarise":
-                produced = self._translate_then_summarise(texts, src)
+                produced = self._translate_then_summarise(texts, src, stats)
             else:
-                produced = self._summarise_then_translate(texts, src)
-            for i, summaries in zip(group, produced, strict=True):
+                produced = self._summarise_then_translate(texts, src, stats)
+            for i, summaries, stat in zip(group, produced, stats, strict=True):
                 results[i].summaries = summaries
+                results[i].chunks, results[i].reduce_rounds = stat.chunks, stat.reduce_rounds
         share = (time.perf_counter() - started) / max(1, len(documents))
         for result in results:
             result.seconds = round(share, 4)
         return results
 
-    def _summarise_then_translate(self, texts: list[str], src: str) -> list[list[Summary]]:
-        rows = self._summarise(texts, src)
+    def _summarise_then_translate(self, texts: list[str], src: str,
+                                  stats: list[LongDocStats]) -> list[list[Summary]]:
+        rows = self._summarise(texts, src, stats)
         out: list[list[Summary]] = [[] for _ in texts]
         for tgt in self.settings.langs:
             if tgt == src:
@@ -110,7 +116,8 @@ class Pipeline:
                            for p in self.presets]
         return out
 
-    def _translate_then_summarise(self, texts: list[str], src: str) -> list[list[Summary]]:
+    def _translate_then_summarise(self, texts: list[str], src: str,
+                                  stats: list[LongDocStats]) -> list[list[Summary]]:
         out: list[list[Summary]] = [[] for _ in texts]
         for tgt in self.settings.langs:
             if tgt == src:
@@ -118,13 +125,18 @@ class Pipeline:
             else:
                 sources = self.models.translator(src, tgt).translate(texts, src, tgt)
                 route = "translate-then-summarise"
-            for i, row in enumerate(self._summarise(sources, tgt)):
+            for i, row in enumerate(self._summarise(sources, tgt, stats)):
                 out[i] += [self._summary(g.text, tgt, p, route)
                            for g, p in zip(row, self.presets, strict=True)]
         return out
 
-    def _summarise(self, texts: list[str], lang: str) -> list[list[Generated]]:
-        rows = self.models.summariser().summarise(texts, lang, self.presets)
+    def _summarise(self, texts: list[str], lang: str,
+                   stats: list[LongDocStats]) -> list[list[Generated]]:
+        """Every preset for every text; long texts go through map-reduce (``longdoc``)."""
+        rows, found = summarise_any_length(self.models.summariser(), texts, lang, self.presets)
+        for mine, new in zip(stats, found, strict=True):
+            mine.chunks = max(mine.chunks, new.chunks)
+            mine.reduce_rounds = max(mine.reduce_rounds, new.reduce_rounds)
         return [[fit(g, p, lang) for g, p in zip(row, self.presets, strict=True)]
                 for row in rows]
 
@@ -146,41 +158,46 @@ def fit(generated: Generated, preset: LengthPreset, lang: str) -> Generated:
     return Generated(text=text, tokens=generated.tokens, hit_limit=generated.hit_limit)
 
 
+@dataclass
+class Skipped:
+    """A document whose output already exists for the same content and settings."""
+
+    source: str
+    id: str
+
+
 def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int = 16,
-                      on_result: Callable[[DocumentResult], None] | None = None,
-                      on_failure: Callable[[Failure], None] | None = None
-                      ) -> Iterator[DocumentResult | Failure]:
+                      text_field: str = "text",
+                      skip: Callable[[Document], bool] | None = None,
+                      stop: Callable[[], bool] | None = None,
+                      ) -> Iterator[DocumentResult | Failure | Skipped]:
     """The whole job for files on disk, batch by batch: read, detect, summarise, translate.
 
-    Writing is the caller's (``on_result``), so that each finished document can be saved
-    at once; a bad file becomes a ``Failure`` and the batch goes on.
+    Results are yielded as soon as their batch is done, so the caller can write each one
+    at once; a bad file becomes a ``Failure`` and the batch goes on; ``skip`` says which
+    documents are already done; ``stop`` is asked between batches (Ctrl-C).
     """
-    for start in range(0, len(sources), batch_docs):
-        documents: list[Document] = []
-        for source in sources[start:start + batch_docs]:
-            try:
-                items = read_source(source)
-            except DocumentError as exc:
-                items = [Failure(str(source.path), str(exc))]
-            for item in items:
-                if isinstance(item, Failure):
-                    yield _fail(item, on_failure)
-                else:
-                    documents.append(item)
-        good: list[Document] = []
-        for document in documents:
-            try:
-                pipeline.detect(document)
-                good.append(document)
-            except DocumentError as exc:
-                yield _fail(Failure(document.source, str(exc)), on_failure)
-        for result in pipeline.run(good) if good else []:
-            if on_result:
-                on_result(result)
-            yield result
-
-
-def _fail(failure: Failure, on_failure) -> Failure:
-    if on_failure:
-        on_failure(failure)
-    return failure
+    batch: list[Document] = []
+    for source in sources:
+        if stop and stop():
+            return
+        try:
+            items = read_source(source, text_field)
+        except DocumentError as exc:
+            items = [Failure(str(source.path), str(exc))]
+        for item in items:
+            if isinstance(item, Failure):
+                yield item
+            elif skip and skip(item):
+                yield Skipped(item.source, item.id)
+            else:
+                try:  # language is checked before the batch, so one bad file fails alone
+                    item.lang, item.meta["lang_confidence"] = pipeline.detect(item)
+                    batch.append(item)
+                except DocumentError as exc:
+                    yield Failure(item.source, str(exc))
+        if len(batch) >= batch_docs:
+            yield from pipeline.run(batch)
+            batch = []
+    if batch and not (stop and stop()):
+        yield from pipeline.run(batch)

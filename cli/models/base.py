@@ -19,6 +19,7 @@ class Summariser(Protocol):
     """Writes summaries of whole texts at several lengths in one call."""
 
     name: str
+    tokenizer: object  # counts tokens for length budgets and chunking
     max_input_tokens: int
     can_write_other_language: bool  # True for models that summarise across languages
 

@@ -49,6 +49,7 @@ class Seq2SeqSummariser:
         self.loaded = loaded
         self.generation = generation
         self.name = loaded.ref.name
+        self.tokenizer = loaded.tokenizer
         self.prefix = PREFIXES.get(loaded.config.model_type, "")
         self.max_input_tokens = input_window(loaded)
 
