@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import __version__
@@ -83,6 +84,7 @@ class RunDirectory:
                          "settings_hash": self.settings_hash, "documents": previous,
                          "failures": [], "skipped": []}
         root.mkdir(parents=True, exist_ok=True)
+        self._saved_at = float("-inf")
 
     @staticmethod
     def _previous_documents(path: Path) -> dict:
@@ -121,9 +123,16 @@ class RunDirectory:
 
     def skip(self, skipped: Skipped) -> None:
         self.manifest["skipped"].append(skipped.id)
+        self.manifest["documents"].setdefault(skipped.id, {
+            "source": skipped.source, "output": f"{skipped.id}.json"})
 
-    def save_manifest(self, **extra) -> Path:
+    def save_manifest(self, every: float = 0.0, **extra) -> Path:
+        """Write run.json now, or only if ``every`` seconds passed since the last write
+        (a batch of 10,000 documents must not rewrite a growing manifest each time)."""
         self.manifest.update(extra)
         path = self.root / "run.json"
-        atomic_write(path, dump_json(self.manifest))
+        now = time.monotonic()
+        if now - self._saved_at >= every:
+            atomic_write(path, dump_json(self.manifest))
+            self._saved_at = now
         return path

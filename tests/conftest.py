@@ -23,8 +23,8 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory) -> dict[str, Path]:
-    """Paths of tiny models: mt5 (summariser), bart, marian de-en / en-de, qwen2 (chat),
-    and marian-64 translators whose input window is only 64 positions."""
+    """Paths of tiny models: mt5 (summariser; mt5-128 with a 128-token window), bart,
+    marian de-en / en-de, qwen2 (chat), and marian64 translators (64-position window)."""
     from dataclasses import replace
 
     from summarise import devmodels as dm
@@ -33,6 +33,7 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
     narrow = replace(dm.TINY, max_positions=64)
     return {
         "mt5": dm.build_mt5(root / "mt5", CORPUS),
+        "mt5-128": dm.build_mt5(root / "mt5-128", CORPUS, replace(dm.TINY, max_positions=128)),
         "bart": dm.build_bart(root / "bart", CORPUS),
         "marian-de-en": dm.build_marian(root / "marian-de-en", CORPUS, seed=1),
         "marian-en-de": dm.build_marian(root / "marian-en-de", CORPUS, seed=2),
@@ -54,9 +55,8 @@ def model_args(tiny_models) -> list[str]:
 @pytest.fixture
 def cli():
     """Invoke the real Typer app in-process; returns click's Result."""
-    from typer.testing import CliRunner
-
     from summarise.app import app
+    from typer.testing import CliRunner
 
     runner = CliRunner()
 

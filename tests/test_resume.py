@@ -1,0 +1,60 @@
+"""A batch killed with SIGKILL resumes: every document done once, every file valid."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import SEED
+
+DOCS = 40
+
+
+def run_args(model_args, src, out) -> list[str]:
+    return [sys.executable, "-m", "summarise", str(src), "--lang", "de", "--length", "short",
+            "--out", str(out), *map(str, model_args[:2]), "--dtype", "fp32"]
+
+
+def outputs(out) -> list:
+    return sorted(p for p in out.glob("*.json") if p.name != "run.json")
+
+
+def test_sigkill_mid_batch_then_resume(model_args, tmp_path):
+    sentences = SEED.read_text(encoding="utf-8").split(". ")
+    src = tmp_path / "docs"
+    src.mkdir()
+    for i in range(DOCS):
+        text = ". ".join(sentences[i % 5: i % 5 + 6]) + f". Meldung Nummer {i}."
+        (src / f"doc{i:02d}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(run_args(model_args, src, out), env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while not outputs(out) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done_before = len(outputs(out))
+    assert 0 < done_before < DOCS, "the kill should land between batches"
+
+    rerun = subprocess.run(run_args(model_args, src, out), env=env, capture_output=True,
+                           text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{DOCS - done_before} summarised, {done_before} up to date" in rerun.stderr
+    files = outputs(out)
+    assert len(files) == DOCS
+    for path in files:
+        assert json.loads(path.read_text())["summaries"][0]["text"]
+    assert not list(out.glob(".*.tmp"))
+    manifest = json.loads((out / "run.json").read_text())
+    assert len(manifest["documents"]) == DOCS
+
+    third = subprocess.run(run_args(model_args, src, out), env=env, capture_output=True,
+                           text=True, timeout=300)
+    assert third.returncode == 0
+    assert f"0 summarised, {DOCS} up to date" in third.stderr
