@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DocumentError, UsageError
+from .errors import UsageError
 
 DEFAULT_GLOBS = ("*.txt", "*.md")
 
@@ -45,19 +45,25 @@ class Source:
 def discover(paths: list[Path], globs: tuple[str, ...] = DEFAULT_GLOBS) -> list[Source]:
     """Files under ``paths`` in a stable order; folders are walked recursively.
 
+    Folders contribute the entries matching ``globs`` (broken links and folders named
+    like files included, so they are reported); a file given directly is taken whatever
+    its type, and ``-`` is stdin.
+
     An output id mirrors the file's path below the folder it was found in (without
     suffix); a file given directly is named by its stem.  Two files that would get the
     same id (``a.txt`` and ``a.md``) keep their suffix in the id instead.
     """
     found: list[tuple[Path, str]] = []
     for root in paths:
-        if root.is_dir():
+        if str(root) == "-":
+            found.append((root, "stdin"))
+        elif root.is_dir():
             prefix = root.name if len(paths) > 1 else ""
             for path in sorted(_walk(root, globs)):
                 rel = path.relative_to(root)
                 found.append((path, str(Path(prefix, rel.with_suffix(""))).lstrip("/")))
-        elif root.exists() or root.is_symlink() or str(root) == "-":
-            found.append((root, root.stem if str(root) != "-" else "stdin"))
+        elif root.exists() or root.is_symlink():  # taken whatever its type; reading judges
+            found.append((root, root.stem))
         else:
             raise UsageError(f"{root}: no such file or folder")
     counts: dict[str, int] = {}
@@ -68,37 +74,18 @@ def discover(paths: list[Path], globs: tuple[str, ...] = DEFAULT_GLOBS) -> list[
 
 
 def _walk(root: Path, globs: tuple[str, ...]):
-    seen: set[Path] = set()
-    for pattern in globs:
-        for path in root.rglob(pattern):
-            if path not in seen and (path.is_file() or path.is_symlink()):
-                seen.add(path)
-                yield path
+    """Matching entries below ``root``, bad links and misnamed folders included."""
+    from .reading import walk
 
-
-def read_document(source: Source) -> Document:
-    """The text of ``source``; a ``DocumentError`` says what is wrong with a bad file."""
-    path = source.path
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise DocumentError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise DocumentError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DocumentError(f"{path}: is not UTF-8 text") from None
-    text = text.strip()
-    if not text:
-        raise DocumentError(f"{path}: is empty")
-    return Document(id=source.id, source=str(path), text=text)
+    return walk(root, globs)
 
 
 def read_source(source: Source, text_field: str = "text") -> list[Document | Failure]:
     """Every document in ``source`` (a JSONL file holds many); bad records become Failures.
 
-    A problem with the whole file raises ``DocumentError``.
+    A problem with the whole file raises ``DocumentError``.  The work is done by
+    ``summarise.reading`` (formats, encodings, text hygiene).
     """
-    del text_field
-    return [read_document(source)]
+    from .reading import read_source as read
+
+    return read(source, text_field)
