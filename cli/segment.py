@@ -12,6 +12,7 @@ from functools import lru_cache
 
 SUPPORTED = ("de", "en")
 _CLOSERS = "«“”\"'’‹›»)"
+_ORDINAL_END = re.compile(r"(?<!\d)\d{1,2}\.$")
 _WORD = re.compile(r"\w+(?:[-'’.,]\w+)*")
 
 
@@ -28,6 +29,7 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     for paragraph in re.split(r"\n\s*\n|\n", text):
         if not paragraph.strip():
             continue
+        first = len(sentences)
         for piece in _segmenter(lang).segment(paragraph):
             piece = piece.strip()
             if not piece:
@@ -36,9 +38,24 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
             if sentences and lead and piece[:lead].strip() and _is_open(sentences[-1]):
                 sentences[-1] += piece[:lead]
                 piece = piece[lead:].strip()
-            if piece:
+            if piece and len(sentences) > first and _continues(sentences[-1], piece):
+                sentences[-1] += " " + piece
+            elif piece:
                 sentences.append(piece)
     return sentences
+
+
+def _continues(previous: str, piece: str) -> bool:
+    """True when pysbd cut where no sentence ends.
+
+    Its numbered-list rule takes dates for list items: "am 18. Juni ..., bevor er am
+    19. und 20. Juni" comes back as "... am" | "18. Juni ... am" | "19. und" | "20. Juni".
+    A piece that does not end in sentence punctuation, or an ordinal followed by a
+    lower-case word, is not a sentence end.
+    """
+    if not previous.rstrip(_CLOSERS).endswith((".", "!", "?", "…")):
+        return True
+    return bool(_ORDINAL_END.search(previous)) and piece[:1].islower()
 
 
 def _is_open(sentence: str) -> bool:

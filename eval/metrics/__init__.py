@@ -1,0 +1,35 @@
+"""Metric registry: one small ``Metric`` base, one class per metric, looked up by name.
+
+    from summarise.eval.metrics import METRICS, Sample, build_metrics
+    rouge = METRICS["rouge"](stemmer="auto")
+    rouge.score(Sample("Die Größe zählt.", ("Die Größe zählt.",), source, "de", "de"))
+"""
+
+from __future__ import annotations
+
+from .base import Key, Metric, ReferenceMetric, Sample
+from .bleu import Bleu
+from .chrf import ChrF
+from .length import Length
+from .novelty import Novelty
+from .numbers import NumberConsistency
+from .rouge import Rouge
+
+METRICS: dict[str, type[Metric]] = {
+    cls.name: cls for cls in (Rouge, ChrF, Bleu, Length, Novelty, NumberConsistency)
+}
+DEFAULT_METRICS = tuple(METRICS)
+
+__all__ = ["DEFAULT_METRICS", "METRICS", "Key", "Metric", "ReferenceMetric", "Sample",
+           "build_metrics"]
+
+
+def build_metrics(names: tuple[str, ...] | list[str] = DEFAULT_METRICS,
+                  stemmer: str = "auto") -> list[Metric]:
+    """Metric objects for ``names``; a ValueError names the unknown ones."""
+    unknown = [n for n in names if n not in METRICS]
+    if unknown:
+        raise ValueError(f"unknown metric(s) {', '.join(unknown)}; "
+                         f"choose from {', '.join(METRICS)}")
+    return [METRICS[n](stemmer=stemmer) if getattr(METRICS[n], "uses_stemmer", False)
+            else METRICS[n]() for n in dict.fromkeys(names)]

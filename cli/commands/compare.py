@@ -1,0 +1,89 @@
+"""``summarise compare RUN_A RUN_B [...]``: paired significance tests between eval runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import options as opt
+from ..console import NORMAL, QUIET, VERBOSE, Reporter
+from ..errors import SummariseError, UsageError
+
+HELP = """\
+Compare evaluation runs: per metric both means, the difference and its p-value.
+
+RUN is an --out folder of `summarise eval` (or its scores.json). Summaries are
+paired by document id, language and length; each run after the first is compared
+with the first. Runs over different datasets or with different metric signatures
+are refused.
+
+\b
+  summarise compare runs/lead3 runs/mt5
+  summarise compare runs/lead3 runs/lead1 --out runs/lead3-vs-lead1
+  summarise compare runs/a runs/b --format json > comparison.json
+
+The p-value is two-sided, from approximate randomisation (default) or a paired
+bootstrap (--test bootstrap); the 95% CI of the difference is a paired bootstrap.
+--out DIR writes comparison.json and comparison.md.
+"""
+FORMATS = ("table", "json", "markdown")
+
+
+def compare_command(
+    runs: Annotated[list[Path], typer.Argument(
+        help="Run folders of `summarise eval --out`.", metavar="RUN", show_default=False)],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", metavar="DIR", help="Write comparison.json and comparison.md here.",
+        show_default=False)] = None,
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMAT", help="stdout as table, json or markdown.")
+    ] = "table",
+    test: Annotated[str, typer.Option(
+        "--test", metavar="TEST", help="ar (approximate randomisation) or bootstrap.")] = "ar",
+    trials: Annotated[int, typer.Option(
+        "--trials", metavar="N", min=1, help="Approximate-randomisation trials.")] = 10000,
+    resamples: Annotated[int, typer.Option(
+        "--bootstrap", metavar="N", min=1, help="Bootstrap resamples (CI of the difference "
+        "and --test bootstrap).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed.")] = 12345,
+    all_metrics: Annotated[bool, typer.Option(
+        "--all-metrics", help="Show every metric, not just the headline ones.")] = False,
+    quiet: opt.Quiet = False,
+    verbose: opt.Verbose = False,
+) -> None:
+    reporter = Reporter(QUIET if quiet else VERBOSE if verbose else NORMAL)
+    try:
+        _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metrics)
+    except SummariseError as exc:
+        reporter.error(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metrics) -> None:
+    from ..eval.aggregate import Bootstrap
+    from ..eval.compare import compare_runs, print_table, render_markdown
+    from ..output import atomic_write, dump_json
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    comparison = compare_runs(runs, test, trials, Bootstrap(resamples=resamples, seed=seed))
+    for pair in comparison["comparisons"]:
+        if pair["only_in_a"] or pair["only_in_b"]:
+            reporter.warn(f"{pair['a']['path']} and {pair['b']['path']}: only the "
+                          f"{pair['paired']} summaries in both are compared "
+                          f"({pair['only_in_a']} only in the first, {pair['only_in_b']} only "
+                          "in the second)")
+    if fmt == "json":
+        print(json.dumps(comparison, ensure_ascii=False, indent=2))
+    elif fmt == "markdown":
+        print(render_markdown(comparison, all_metrics))
+    else:
+        print_table(comparison, all_metrics)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write(out / "comparison.json", dump_json(comparison))
+        atomic_write(out / "comparison.md", render_markdown(comparison, all_metrics))
+        reporter.info(f"wrote comparison.json and comparison.md to {out}")

@@ -1,0 +1,204 @@
+"""``summarise eval``: score a system's abstracts against reference summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import options as opt
+from ..console import NORMAL, QUIET, VERBOSE, Reporter
+from ..errors import SummariseError, UsageError
+
+HELP = """\
+Score abstracts against human reference summaries, with bootstrap confidence intervals.
+
+DATASET is JSON Lines with id, lang, text, summary (optional references,
+summary_lang), like shared/eval-data/*.jsonl. The system writes in each record's
+summary_lang; a German source with English references goes through the translator.
+
+\b
+  summarise eval data.jsonl --system lead-3 --out runs/lead3
+  summarise eval data.jsonl --summariser ./my-mt5 --translator en-de=./opus --out runs/mt5
+  summarise eval data.jsonl --predictions outputs.jsonl --out runs/external
+  summarise eval --seeds --system textrank
+
+Systems: model (the summarise pipeline, with the same model flags as `run`), lead-K
+(the first K sentences) and textrank (LexRank-style, up to each length's word target).
+Each record is scored at --length (default: the preset nearest the references' median
+length; lead-K writes the same text at every length). Metrics: ROUGE-1/2/L/Lsum with
+a Unicode tokenizer and per-language stemming, chrF++ and BLEU (sacreBLEU), length,
+novel n-grams and number consistency; with several references the best one counts.
+
+--out DIR writes predictions.jsonl, scores.json, report.md, report.html and
+scores.png; the score table always goes to stdout.
+"""
+
+LengthsOpt = Annotated[list[str] | None, typer.Option(
+    "--length", metavar="LENGTH", help="short, medium or long; repeat. [default: the preset "
+    "nearest the references' median length; every length for --seeds]", show_default=False)]
+
+
+def eval_command(
+    dataset: Annotated[Path | None, typer.Argument(
+        help="JSONL dataset (id, lang, text, summary).", metavar="DATASET",
+        show_default=False)] = None,
+    seeds: Annotated[bool, typer.Option(
+        "--seeds", help="Score the seed article against the shipped reference abstracts.")
+    ] = False,
+    system: Annotated[str | None, typer.Option(
+        "--system", "-s", metavar="SYSTEM",
+        help="model, lead-K (e.g. lead-3) or textrank. [default: model]",
+        show_default=False)] = None,
+    predictions: Annotated[Path | None, typer.Option(
+        "--predictions", metavar="FILE", help="Score these summaries (JSONL: id, text, "
+        "optional length, lang) instead of running a system.", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", metavar="DIR", help="Write predictions, scores and reports here.",
+        show_default=False)] = None,
+    length: LengthsOpt = None,
+    summary_lang: Annotated[str | None, typer.Option(
+        "--summary-lang", metavar="LANG", help="Score summaries in this language (de or en), "
+        "using the records' references_<LANG>. [default: each record's summary_lang]",
+        show_default=False)] = None,
+    references: Annotated[str, typer.Option(
+        "--references", metavar="WHICH",
+        help="all (best of every reference) or first (the 'summary' field only).")] = "all",
+    stemmer: Annotated[str, typer.Option(
+        "--stemmer", metavar="STEMMER", help="auto (en: Porter, de: Snowball keeping "
+        "umlauts), snowball (plain Snowball per language) or none.")] = "auto",
+    metric: Annotated[list[str] | None, typer.Option(
+        "--metric", metavar="NAME", help="Only these metrics; repeat. [default: rouge, chrf, "
+        "bleu, length, novelty, numbers]", show_default=False)] = None,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", metavar="N", min=1, help="Score only the first N records.",
+        show_default=False)] = None,
+    resamples: Annotated[int, typer.Option(
+        "--bootstrap", metavar="N", min=0, help="Bootstrap resamples for the 95% CIs.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Bootstrap seed.")] = 12345,
+    summariser: opt.SummariserOpt = None,
+    translator: opt.TranslatorOpt = None,
+    strategy: opt.Strategy = None,
+    preset: opt.Preset = None,
+    prompt: opt.PromptName = None,
+    prompt_file: opt.PromptFile = None,
+    model_kind: opt.ModelKind = None,
+    device: opt.Device = "auto",
+    dtype: opt.Dtype = "auto",
+    batch_size: opt.BatchSize = None,
+    beams: opt.Beams = None,
+    threads: opt.Threads = None,
+    backend: opt.Backend = None,
+    quantize: opt.Quantize = None,
+    config: opt.ConfigFile = None,
+    allow_pickle: opt.AllowPickle = False,
+    quiet: opt.Quiet = False,
+    verbose: opt.Verbose = False,
+) -> None:
+    reporter = Reporter(QUIET if quiet else VERBOSE if verbose else NORMAL)
+    # The model flags of `run`, handed to its build_settings unchanged.
+    model_flags = dict(config=config, summariser=summariser, translator=translator,
+                       strategy=strategy, preset=preset, prompt=prompt,
+                       prompt_file=prompt_file, model_kind=model_kind, device=device,
+                       dtype=dtype, batch_size=batch_size, beams=beams, threads=threads,
+                       backend=backend, quantize=quantize, allow_pickle=allow_pickle)
+    try:
+        _eval(reporter, dataset, seeds, system, predictions, out, length, summary_lang,
+              references, stemmer, metric, limit, resamples, seed, model_flags)
+    except SummariseError as exc:
+        reporter.error(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths, summary_lang,
+          references, stemmer, metrics, limit, resamples, seed, model_flags) -> None:
+    from ..eval import Bootstrap, evaluate, load_dataset, seed_dataset, write_reports
+    from ..eval.metrics import DEFAULT_METRICS, METRICS
+    from ..eval.systems import PredictionsFile, make_system
+    from ..eval.text import STEMMER_CHOICES
+    from .run import build_settings
+
+    if seeds == (dataset_path is not None):
+        raise UsageError("give a DATASET file or --seeds (not both)")
+    if predictions is not None and system_name is not None:
+        raise UsageError("--predictions scores a file; leave out --system")
+    if stemmer not in STEMMER_CHOICES:
+        raise UsageError(f"--stemmer {stemmer!r}: use one of {', '.join(STEMMER_CHOICES)}")
+    unknown = [m for m in metrics or () if m not in METRICS]
+    if unknown:
+        raise UsageError(f"--metric {', '.join(unknown)}: unknown; use {', '.join(METRICS)}")
+    data = (seed_dataset(limit, summary_lang, references) if seeds else
+            load_dataset(dataset_path, limit, summary_lang, references))
+
+    def settings(names=None):
+        return build_settings(lang=None, length=names, source_lang="auto", **model_flags)
+
+    system = (PredictionsFile(predictions) if predictions is not None else
+              make_system(system_name or "model", settings, stemmer))
+    presets = settings(tuple(lengths) if lengths else None).presets
+    chosen = choose_lengths(lengths, data, presets, system, reporter)
+    system.check(data.records)
+    cross = sum(r.cross_lingual for r in data.records)
+    if cross and system.copies_source:
+        reporter.warn(f"{cross} record(s) are cross-lingual; the extractive baseline copies "
+                      "source-language sentences (a no-translation lower bound)")
+    reporter.info(f"scoring {system.name} on {data.name}: {len(data.records)} record(s) × "
+                  f"{', '.join(chosen)}")
+    result = evaluate(data, system, {n: presets[n].words for n in chosen},
+                      tuple(metrics) if metrics else DEFAULT_METRICS, stemmer, references,
+                      Bootstrap(resamples=resamples, seed=seed), reporter)
+    print_scores(result)
+    if out is not None:
+        paths = write_reports(result, out)
+        reporter.info(f"wrote {', '.join(p.name for p in paths.values())} to {out}")
+    reporter.debug(f"signature: {result.signature}")
+
+
+def choose_lengths(asked, data, presets, system, reporter) -> list[str]:
+    """Lengths to score: asked, those in a predictions file, the seeds' own, or nearest."""
+    if asked:
+        return list(dict.fromkeys(asked))
+    from_file = system.lengths()
+    if from_file:
+        unknown = [n for n in from_file if n not in presets]
+        if unknown:
+            raise UsageError(f"predictions use unknown length(s) {', '.join(unknown)}; "
+                             f"known: {', '.join(presets)}")
+        return [n for n in presets if n in from_file]
+    by_length = {n for r in data.records for n in r.references_by_length}
+    if by_length:
+        return [n for n in presets if n in by_length]
+    median = data.median_reference_words()
+    nearest = min(presets, key=lambda n: abs(presets[n].words - median))
+    reporter.info(f"scoring at length {nearest} ({presets[nearest].words} words), the preset "
+                  f"nearest the references' median of {median:.0f} words; change with --length")
+    return [nearest]
+
+
+def print_scores(result) -> None:
+    """The headline table on stdout: a row per metric, a column per language/length."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..eval.report import headline_keys, shown_groups
+
+    keys = {k.name: k for k in result.keys}
+    groups = shown_groups(result)
+    table = Table(title=f"{result.system['name']} on {result.dataset.name}",
+                  caption="mean ± half-width of the 95% bootstrap CI (exact bounds in "
+                          "scores.json and report.md)")
+    table.add_column("metric")
+    for group in groups:
+        table.add_column(group, justify="right")
+    table.add_row("documents", *(str(next(iter(result.aggregate[g].values()))["n"])
+                                 for g in groups))
+    for name in headline_keys(result.keys):
+        digits = 1 if keys[name].unit in ("words", "count") else 2
+        cells = []
+        for group in groups:
+            stat = result.aggregate[group][name]
+            half = (stat["high"] - stat["low"]) / 2
+            cells.append(f"{stat['mean']:.{digits}f} ±{half:.{digits}f}")
+        table.add_row(keys[name].brief, *cells)
+    Console(highlight=False).print(table)

@@ -1,0 +1,163 @@
+"""Evaluation datasets: JSONL records of a source text and its human reference summaries.
+
+One JSON object per line (the format of ``shared/eval-data/*.jsonl``)::
+
+    {"id": "...", "lang": "en", "text": "source ...", "summary": "reference ...",
+     "references": ["reference ...", "another ..."], "summary_lang": "de"}
+
+``summary_lang`` (default: ``lang``) is the language a system must write; a German
+source with an English reference is a cross-lingual case and goes through the
+translator.  ``references`` (when present) replaces ``summary`` for multi-reference
+scoring; ``references_<lang>`` holds references in another language, chosen with
+``summary_lang=...`` when loading.  ``references_by_length`` (``{"short": [...]}``)
+gives references per length, as the seed references do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..config import LANGS
+from ..errors import UsageError
+
+REFERENCE_MODES = ("all", "first")
+SEEDS_FILE = "seeds.jsonl"
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    lang: str
+    text: str
+    summary_lang: str
+    references: tuple[str, ...]
+    references_by_length: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.id, self.summary_lang
+
+    @property
+    def cross_lingual(self) -> bool:
+        return self.lang != self.summary_lang
+
+    def references_for(self, length: str) -> tuple[str, ...]:
+        return self.references_by_length.get(length) or self.references
+
+
+@dataclass
+class Dataset:
+    name: str
+    path: str
+    sha256: str
+    records: list[Record]
+    total: int  # records in the file, before --limit
+
+    def describe(self) -> dict:
+        return {"name": self.name, "path": self.path, "sha256": self.sha256,
+                "records": len(self.records), "records_in_file": self.total}
+
+    def median_reference_words(self) -> float:
+        """Median length of the primary references (``summary``), to pick a preset."""
+        from statistics import median
+
+        from ..segment import count_words
+
+        counts = [count_words(rec.references[0]) for rec in self.records if rec.references]
+        return float(median(counts)) if counts else 0.0
+
+
+def load_dataset(path: Path, limit: int | None = None, summary_lang: str | None = None,
+                 references: str = "all") -> Dataset:
+    """Read a JSONL dataset; a ``UsageError`` names the file, line and what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such dataset file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return parse_dataset(raw, str(path), path.name.removesuffix(".jsonl"), limit,
+                         summary_lang, references)
+
+
+def seed_dataset(limit: int | None = None, summary_lang: str | None = None,
+                 references: str = "all") -> Dataset:
+    """The seed article with the reference abstracts shipped in ``summarise.eval``.
+
+    It holds one record per output language; ``summary_lang`` keeps one of them.
+    """
+    resource = resources.files("summarise.eval").joinpath("references", SEEDS_FILE)
+    dataset = parse_dataset(resource.read_bytes(), f"summarise.eval/references/{SEEDS_FILE}",
+                            "seeds", None, None, references)
+    if summary_lang is not None:
+        dataset.records = [r for r in dataset.records if r.summary_lang == summary_lang]
+    dataset.records = dataset.records[:limit]
+    return dataset
+
+
+def parse_dataset(raw: bytes, origin: str, name: str, limit: int | None = None,
+                  summary_lang: str | None = None, references: str = "all") -> Dataset:
+    if references not in REFERENCE_MODES:
+        raise UsageError(f"--references {references!r}: use {' or '.join(REFERENCE_MODES)}")
+    if summary_lang is not None and summary_lang not in LANGS:
+        raise UsageError(f"--summary-lang {summary_lang!r}: use de or en")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{origin}: is not UTF-8 text") from None
+    records: list[Record] = []
+    seen: set[tuple[str, str]] = set()
+    total = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        total += 1
+        if limit is not None and len(records) >= limit:
+            continue
+        record = _record(line, f"{origin} line {number}", summary_lang, references)
+        if record.key in seen:
+            raise UsageError(f"{origin} line {number}: id {record.id!r} "
+                             f"({record.summary_lang}) occurs twice; ids must be unique")
+        seen.add(record.key)
+        records.append(record)
+    if not records:
+        raise UsageError(f"{origin}: no records (expected JSON Lines with id, text, summary)")
+    return Dataset(name, origin, hashlib.sha256(raw).hexdigest(), records, total)
+
+
+def _record(line: str, where: str, summary_lang: str | None, mode: str) -> Record:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{where}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{where}: expected a JSON object")
+    for key in ("id", "text"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise UsageError(f"{where}: needs a non-empty string {key!r}")
+    lang = data.get("lang")
+    if lang not in LANGS:
+        raise UsageError(f"{where}: 'lang' must be de or en (got {lang!r})")
+    own = data.get("summary_lang", lang)
+    wanted = summary_lang or own
+    if wanted == own:
+        refs = data.get("references") or [data.get("summary")]
+    else:
+        refs = data.get(f"references_{wanted}")
+        if not refs:
+            raise UsageError(f"{where}: references are in {own!r}; record has no "
+                             f"'references_{wanted}' for --summary-lang {wanted}")
+    refs = [r for r in refs if isinstance(r, str) and r.strip()]
+    by_length = {k: tuple(v) for k, v in (data.get("references_by_length") or {}).items()
+                 if wanted == own}
+    if not refs and not by_length:
+        raise UsageError(f"{where}: needs a reference ('summary' or 'references')")
+    if mode == "first":
+        refs = refs[:1]
+        by_length = {k: v[:1] for k, v in by_length.items()}
+    return Record(id=data["id"], lang=lang, text=data["text"], summary_lang=wanted,
+                  references=tuple(refs), references_by_length=by_length)

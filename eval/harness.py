@@ -1,0 +1,134 @@
+"""One evaluation run: a system's predictions on a dataset, scored and aggregated.
+
+    from summarise.eval import evaluate, load_dataset, make_system
+    result = evaluate(load_dataset(Path("en-news.dev.jsonl")), make_system("lead-3"),
+                      {"medium": 60})
+    result.aggregate["overall"]["rouge1_f"]["mean"]
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from .. import __version__
+from ..errors import UsageError
+from .aggregate import DEFAULT_BOOTSTRAP, Bootstrap, aggregate
+from .datasets import Dataset
+from .metrics import DEFAULT_METRICS, Key, Metric, Sample, build_metrics
+from .signature import format_signature, signature_fields
+from .systems import Prediction, System
+
+
+@dataclass
+class ScoredUnit:
+    """One summary (document × language × length) and its scores."""
+
+    id: str
+    lang: str
+    length: str
+    scores: dict[str, float]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.id, self.lang, self.length
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "lang": self.lang, "length": self.length,
+                "scores": {k: round(v, 6) for k, v in self.scores.items()}}
+
+
+@dataclass
+class EvalResult:
+    dataset: Dataset
+    system: dict
+    lengths: dict[str, int]
+    signature: str
+    signature_fields: dict[str, str]
+    keys: list[Key]
+    predictions: list[Prediction]
+    units: list[ScoredUnit]
+    aggregate: dict[str, dict[str, dict]]
+    missing: list[dict] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "tool": "summarise", "version": __version__,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "signature": self.signature, "settings": self.signature_fields,
+            "dataset": self.dataset.describe(), "system": self.system,
+            "lengths": self.lengths,
+            "metrics": {k.name: {"label": k.label, "short": k.brief,
+                                 "higher_is_better": k.higher_is_better, "unit": k.unit}
+                        for k in self.keys},
+            "aggregate": self.aggregate, "missing": self.missing, "seconds": self.seconds,
+            "documents": [u.to_dict() for u in self.units],
+        }
+
+
+def evaluate(dataset: Dataset, system: System, lengths: dict[str, int],
+             metric_names: tuple[str, ...] = DEFAULT_METRICS, stemmer: str = "auto",
+             references: str = "all", bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
+             reporter=None) -> EvalResult:
+    """Run ``system`` over ``dataset`` at ``lengths`` ({name: target words}) and score it."""
+    metrics = build_metrics(metric_names, stemmer)
+    started = time.perf_counter()
+    progress = reporter.progress(len(dataset.records)) if reporter else nullcontext(
+        lambda n=1, label="": None)
+    with progress as advance:
+        predictions = list(system.predict(dataset.records, lengths, advance))
+    produced = time.perf_counter()
+    units, missing = score_predictions(dataset, predictions, lengths, metrics)
+    if not units:
+        example = f" (the first has id {predictions[0].id!r})" if predictions else ""
+        raise UsageError(f"none of the {len(predictions)} prediction(s){example} matches a "
+                         f"record of {dataset.path} by id, language and length "
+                         f"({', '.join(lengths)}); is it the right dataset?")
+    scored = time.perf_counter()
+    if reporter and len(units) < len(predictions):
+        reporter.warn(f"{len(predictions) - len(units)} prediction(s) match no record of "
+                      f"{dataset.name} (by id, language and length) or repeat one, and are "
+                      "not scored")
+    if reporter and missing:
+        reporter.warn(f"{len(missing)} document × length pair(s) have no prediction and are "
+                      "left out of the scores (listed under 'missing' in scores.json)")
+    keys = [key for metric in metrics for key in metric.keys]
+    names = [k.name for k in keys]
+    fields = signature_fields(metrics, stemmer, references, bootstrap)
+    result = EvalResult(
+        dataset=dataset, system=system.describe(), lengths=dict(lengths),
+        signature=format_signature(fields), signature_fields=fields, keys=keys,
+        predictions=predictions, units=units,
+        aggregate=aggregate(units, names, bootstrap, list(lengths)),
+        missing=missing)
+    result.seconds = {"system": round(produced - started, 3), "scoring": round(
+        scored - produced, 3), "aggregation": round(time.perf_counter() - scored, 3)}
+    return result
+
+
+def score_predictions(dataset: Dataset, predictions: list[Prediction],
+                      lengths: dict[str, int], metrics: list[Metric]
+                      ) -> tuple[list[ScoredUnit], list[dict]]:
+    """Score each prediction against its record; list the record × length pairs lacking one."""
+    records = {record.key: record for record in dataset.records}
+    units: list[ScoredUnit] = []
+    done: set[tuple[str, str, str]] = set()
+    for prediction in predictions:
+        record = records.get((prediction.id, prediction.lang))
+        if record is None or prediction.key in done or prediction.length not in lengths:
+            continue
+        done.add(prediction.key)
+        sample = Sample(hypothesis=prediction.text,
+                        references=record.references_for(prediction.length),
+                        source=record.text, lang=prediction.lang, source_lang=record.lang,
+                        target_words=lengths[prediction.length])
+        scores: dict[str, float] = {}
+        for metric in metrics:
+            scores.update(metric.score(sample))
+        units.append(ScoredUnit(prediction.id, prediction.lang, prediction.length, scores))
+    missing = [{"id": r.id, "lang": r.summary_lang, "length": length}
+               for r in dataset.records for length in lengths
+               if (r.id, r.summary_lang, length) not in done]
+    return units, missing

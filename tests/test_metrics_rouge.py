@@ -1,0 +1,196 @@
+"""ROUGE: hand-computed values, German letters kept, and agreement with Google's rouge-score."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from conftest import SHARED
+from summarise.eval.baselines import lead_summary
+from summarise.eval.metrics import METRICS, Sample
+from summarise.eval.metrics.rouge import lcs_length, rouge_l, rouge_lsum, rouge_n
+from summarise.eval.text import Analyzer, Stemmer, tokenize
+
+EVAL_DATA = Path(__file__).parent / "data" / "eval"
+
+CAT = "the cat sat on the mat".split()
+CAT_HYP = "the cat on the mat".split()
+
+
+@pytest.mark.parametrize(("reference", "hypothesis", "n", "expected"), [
+    (CAT, CAT_HYP, 1, (1.0, 5 / 6, 10 / 11)),
+    (CAT, CAT_HYP, 2, (3 / 4, 3 / 5, 2 / 3)),
+    ("a b c d".split(), "d c b a".split(), 1, (1.0, 1.0, 1.0)),
+    ("a b c d".split(), "d c b a".split(), 2, (0.0, 0.0, 0.0)),
+    ("a a b".split(), "a a a a".split(), 1, (2 / 4, 2 / 3, 4 / 7)),  # clipped counts
+    (CAT, [], 1, (0.0, 0.0, 0.0)),
+])
+def test_rouge_n_hand_computed(reference, hypothesis, n, expected):
+    assert rouge_n(reference, hypothesis, n) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("reference", "hypothesis", "expected"), [
+    (CAT, CAT_HYP, (1.0, 5 / 6, 10 / 11)),  # the hypothesis is a subsequence
+    ("a b c d".split(), "d c b a".split(), (0.25, 0.25, 0.25)),
+    ("a b c d e".split(), "a x c y e".split(), (0.6, 0.6, 0.6)),
+    ([], CAT, (0.0, 0.0, 0.0)),
+])
+def test_rouge_l_hand_computed(reference, hypothesis, expected):
+    assert rouge_l(reference, hypothesis) == pytest.approx(expected)
+
+
+def test_rouge_lsum_union_lcs_example_of_lin_2004():
+    # Lin (2004), section 3.2: r = w1..w5; c1 = w1 w2 w6 w7 w8; c2 = w1 w3 w8 w9 w5.
+    # Union LCS = w1 w2 w3 w5: 4 hits of 5 reference and 10 candidate words.
+    reference = [["w1", "w2", "w3", "w4", "w5"]]
+    candidates = [["w1", "w2", "w6", "w7", "w8"], ["w1", "w3", "w8", "w9", "w5"]]
+    assert rouge_lsum(reference, candidates) == pytest.approx((0.4, 0.8, 0.8 * 0.4 * 2 / 1.2))
+
+
+def _lcs_by_table(a, b):
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a, 1):
+        for j, y in enumerate(b, 1):
+            table[i][j] = table[i - 1][j - 1] + 1 if x == y else max(table[i - 1][j],
+                                                                     table[i][j - 1])
+    return table[-1][-1]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_bit_parallel_lcs_equals_the_textbook_table(seed):
+    rng = random.Random(seed)
+    a = [rng.choice("abcdef") for _ in range(rng.randint(0, 90))]
+    b = [rng.choice("abcdef") for _ in range(rng.randint(0, 70))]
+    assert lcs_length(a, b) == _lcs_by_table(a, b)
+
+
+@pytest.mark.parametrize(("text", "tokens"), [
+    ("Die Größe über Äpfel", ["die", "grösse", "über", "äpfel"]),
+    ("Straße STRASSE", ["strasse", "strasse"]),  # case folding: ß equals ss
+    ("Kim Jong-un's 3,5 Mio.", ["kim", "jong", "un", "s", "3", "5", "mio"]),
+    ("Привет, мир!", ["привет", "мир"]),
+    ("e\u0301te\u0301 ﬁne", ["été", "fine"]),  # NFKC: combining accents, ligatures
+    ("under_score", ["under", "score"]),
+])
+def test_tokenizer_keeps_letters_of_every_script(text, tokens):
+    assert tokenize(text) == tokens
+
+
+@pytest.mark.parametrize(("stemmer", "word", "stem"), [
+    ("german", "grösse", "gröss"),      # Snowball German, umlaut given back (tokens
+                                        # arrive case-folded: ß is already ss)
+    ("german", "grosse", "gross"),
+    ("german", "schön", "schön"),
+    ("german", "schon", "schon"),
+    ("german", "häuser", "häus"),
+    ("snowball-german", "grösse", "gross"),  # the plain algorithm folds umlauts
+    ("porter", "running", "run"),
+    ("porter", "cats", "cat"),
+    ("porter", "was", "was"),             # three letters or fewer are never stemmed
+    ("none", "running", "running"),
+])
+def test_stemmers(stemmer, word, stem):
+    assert Stemmer(stemmer)(word) == stem
+
+
+def _rouge_f(hypothesis: str, reference: str, lang: str, stemmer: str = "auto") -> dict:
+    scores = METRICS["rouge"](stemmer=stemmer).score(Sample(hypothesis, (reference,), "", lang,
+                                                            lang))
+    return {k: v for k, v in scores.items() if k.endswith("_f")}
+
+
+GERMAN = ("Die Größe der Bäume überrascht: Über 3,5 Millionen Äpfel hängen daran. "
+          "Die Straße ist gesperrt.")
+FOLDINGS = {
+    "ae": str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}),
+    "a": str.maketrans({"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U"}),
+}
+
+
+def test_german_sentence_scores_100_against_itself():
+    assert all(v == pytest.approx(100) for v in _rouge_f(GERMAN, GERMAN, "de").values())
+
+
+@pytest.mark.parametrize("folding", sorted(FOLDINGS))
+@pytest.mark.parametrize("stemmer", ["auto", "none"])
+def test_umlauts_folded_to_ascii_are_not_a_match(folding, stemmer):
+    folded = GERMAN.translate(FOLDINGS[folding])
+    scores = _rouge_f(folded, GERMAN, "de", stemmer)
+    assert all(v < 100 for v in scores.values()), scores
+
+
+def test_rouge_score_package_cannot_tell_umlauts_apart_but_we_can():
+    from rouge_score import rouge_scorer
+
+    a, b = "Die Größe über Äpfel", "Grüße über Öpfel die"
+    package = rouge_scorer.RougeScorer(["rouge1"]).score(a, b)["rouge1"].fmeasure
+    assert package == pytest.approx(1.0)  # both become "die gr e ber pfel"
+    # we match "die" and "über" only: 2 of 4 words on each side
+    assert _rouge_f(b, a, "de")["rouge1_f"] == pytest.approx(50)
+
+
+def test_plain_snowball_option_conflates_umlauts_as_documented():
+    folded = GERMAN.translate(FOLDINGS["a"]).replace("ß", "ss")
+    assert _rouge_f(folded, GERMAN, "de", "snowball")["rouge1_f"] > _rouge_f(
+        folded, GERMAN, "de", "auto")["rouge1_f"]
+
+
+def test_multiple_references_take_the_best_per_variant():
+    rouge = METRICS["rouge"]()
+    sample = Sample("the cat sat on the mat", ("a dog barked", "the cat sat on a mat"), "",
+                    "en", "en")
+    alone = rouge.score(Sample(sample.hypothesis, sample.references[1:], "", "en", "en"))
+    assert rouge.score(sample) == alone
+
+
+# --- agreement with Google's rouge-score on real English data (Porter stemmer) --------------
+
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _agreement(records: list[dict], use_stemmer: bool) -> dict[str, list[float]]:
+    from rouge_score import rouge_scorer
+
+    package = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=use_stemmer)
+    ours = METRICS["rouge"](stemmer="auto" if use_stemmer else "none")
+    deltas: dict[str, list[float]] = {"rouge1": [], "rouge2": [], "rougeL": []}
+    for record in records:
+        prediction = lead_summary(record["text"], "en", 3)
+        references = record.get("references") or [record["summary"]]
+        theirs = package.score_multi(references, prediction)
+        mine = ours.score(Sample(prediction, tuple(references), record["text"], "en", "en"))
+        for variant, values in deltas.items():
+            values.append(mine[f"{variant}_f"] - 100 * theirs[variant].fmeasure)
+    return deltas
+
+
+def test_agrees_with_rouge_score_on_english_news_slice():
+    deltas = _agreement(_records(EVAL_DATA / "en-news.slice.jsonl"), use_stemmer=True)
+    for variant, values in deltas.items():
+        assert abs(sum(values) / len(values)) < 0.5, variant
+        assert max(map(abs, values)) < 5, variant
+
+
+def test_equals_rouge_score_exactly_on_ascii_text_without_stemming():
+    records = [r for r in _records(EVAL_DATA / "en-news.slice.jsonl")
+               if (r["text"][:1500] + "".join(r.get("references") or [r["summary"]])).isascii()]
+    assert len(records) >= 5
+    deltas = _agreement(records, use_stemmer=False)
+    assert all(abs(d) < 1e-9 for values in deltas.values() for d in values)
+
+
+@pytest.mark.skipif(not (SHARED / "eval-data" / "en-news.dev.jsonl").is_file(),
+                    reason="shared/eval-data is not beside the repository")
+def test_agrees_with_rouge_score_on_all_of_en_news_dev():
+    deltas = _agreement(_records(SHARED / "eval-data" / "en-news.dev.jsonl"), use_stemmer=True)
+    for variant, values in deltas.items():
+        assert abs(sum(values) / len(values)) < 0.5, variant
+
+
+def test_analyzer_splits_german_sentences_for_lsum():
+    sentences = Analyzer.for_lang("de").sentence_tokens(
+        "Putin kommt am 18. Juni, z. B. zu Dr. Kim. Er bleibt am 19. und 20. Juni.")
+    assert len(sentences) == 2
