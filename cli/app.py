@@ -13,7 +13,11 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
+from .commands import compare as compare_cmd
+from .commands import eval as eval_cmd
+from .commands import extract as extract_cmd
 from .commands import models as models_cmd
+from .commands import prompts as prompts_cmd
 from .commands import run as run_cmd
 
 DEFAULT_COMMAND = "run"
@@ -60,6 +64,10 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 app.command(DEFAULT_COMMAND, help=run_cmd.HELP, no_args_is_help=True)(run_cmd.run)
 app.add_typer(models_cmd.app, name="models")
+app.command("extract", help=extract_cmd.HELP, no_args_is_help=True)(extract_cmd.extract)
+app.command("eval", help=eval_cmd.HELP)(eval_cmd.eval_command)
+app.command("compare", help=compare_cmd.HELP, no_args_is_help=True)(compare_cmd.compare_command)
+app.add_typer(prompts_cmd.app, name="prompts")
 
 
 def main() -> None:

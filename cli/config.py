@@ -36,9 +36,22 @@ MODEL_LICENCES = {
     DEFAULT_SUMMARISER: "CC BY-NC-SA 4.0 (non-commercial use only)",
     "Helsinki-NLP/opus-mt-de-en": "CC BY 4.0",
     "Helsinki-NLP/opus-mt-en-de": "CC BY 4.0",
+    "Qwen/Qwen2.5-1.5B-Instruct": "Apache-2.0",
+    "facebook/bart-large-cnn": "MIT",
 }
 LANGS = ("de", "en")
-STRATEGIES = ("summarise-then-translate", "translate-then-summarise")
+BACKENDS = ("torch", "ctranslate2")
+STRATEGIES = ("summarise-then-translate", "translate-then-summarise", "direct")
+# What kind of summariser a model is (see models/kinds.py); "auto" detects it.
+MODEL_KINDS = ("auto", "seq2seq", "instruct", "chat")
+# --preset: tested model combinations for real use (README "Presets").
+MODEL_PRESETS: dict[str, dict] = {
+    "fast": {"summariser": DEFAULT_SUMMARISER, "translators": DEFAULT_TRANSLATORS,
+             "strategy": "summarise-then-translate"},
+    "llm": {"summariser": "Qwen/Qwen2.5-1.5B-Instruct", "strategy": "direct"},
+    "english": {"summariser": "facebook/bart-large-cnn", "translators": DEFAULT_TRANSLATORS,
+                "strategy": "summarise-then-translate"},
+}
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,8 @@ class Generation:
     dtype: str = "auto"
     threads: int | None = None
     force_lengths: bool = False  # min_new_tokens = max_new_tokens (benchmarks)
+    backend: str = "torch"  # or "ctranslate2" (converted once, int8 on CPU)
+    quantize: str | None = None  # "int8": dynamic int8 weights (torch) / int8 compute (ct2)
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,9 @@ class Settings:
     strategy: str = "summarise-then-translate"
     generation: Generation = field(default_factory=Generation)
     allow_pickle: bool = False
+    model_kind: str = "auto"  # --model-kind: auto, seq2seq, instruct or chat
+    prompt: str | None = None  # --prompt NAME: a template shipped in summarise.prompts
+    prompt_file: str | None = None  # --prompt-file PATH: the user's own template
 
     def validate(self) -> Settings:
         for lang in self.langs:
@@ -82,6 +100,17 @@ class Settings:
             raise UsageError(f"--strategy {self.strategy!r}: use one of {', '.join(STRATEGIES)}")
         for direction in self.translators:
             parse_direction(direction)
+        if self.generation.backend not in BACKENDS:
+            raise UsageError(f"--backend {self.generation.backend!r}: use one of "
+                             f"{', '.join(BACKENDS)}")
+        if self.generation.quantize not in (None, "none", "int8"):
+            raise UsageError(f"--quantize {self.generation.quantize!r}: use none or int8")
+        if self.model_kind not in MODEL_KINDS:
+            raise UsageError(f"--model-kind {self.model_kind!r}: use one of "
+                             f"{', '.join(MODEL_KINDS)}")
+        from .prompting import check_prompt_settings
+
+        check_prompt_settings(self)
         return self
 
     def manifest(self) -> dict:
@@ -89,6 +118,10 @@ class Settings:
         data = asdict(self)
         data["presets"] = {k: {"words": v.words, "sentences": v.sentences}
                            for k, v in self.presets.items()}
+        if self.prompt or self.prompt_file:  # an edited prompt file is a new setting
+            from .prompting import template_fingerprint
+
+            data["prompt_sha256"] = template_fingerprint(self)
         return data
 
 
@@ -143,6 +176,8 @@ def apply_config(settings: Settings, data: dict, origin: Path | str = "config") 
     models = data.get("models", {})
     if "summariser" in models:
         settings = replace(settings, summariser=str(models["summariser"]))
+    if "kind" in models:
+        settings = replace(settings, model_kind=str(models["kind"]))
     if "translators" in models:
         settings = replace(settings, translators={**settings.translators,
                                                   **{k: str(v) for k, v in
@@ -164,7 +199,22 @@ def apply_config(settings: Settings, data: dict, origin: Path | str = "config") 
     for key in ("langs", "lengths"):
         if key in run:
             settings = replace(settings, **{key: tuple(run[key])})
-    for key in ("source_lang", "strategy"):
+    for key in ("source_lang", "strategy", "prompt"):
         if key in run:
             settings = replace(settings, **{key: str(run[key])})
+    if "prompt_file" in run:  # relative to the config file that names it
+        base = Path(origin).parent if isinstance(origin, Path) else Path(".")
+        settings = replace(settings, prompt_file=str(base / Path(run["prompt_file"]).expanduser()))
     return settings
+
+
+def apply_preset(settings: Settings, name: str | None) -> Settings:
+    """``settings`` with the models and strategy of a ``--preset`` (fast, llm, english)."""
+    if not name:
+        return settings
+    if name not in MODEL_PRESETS:
+        raise UsageError(f"--preset {name!r}: use one of {', '.join(MODEL_PRESETS)}")
+    preset = dict(MODEL_PRESETS[name])
+    if "translators" in preset:
+        preset["translators"] = {**settings.translators, **preset["translators"]}
+    return replace(settings, model_kind="auto", **preset)

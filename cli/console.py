@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from rich.console import Console
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
+LOG_EVERY_SECONDS = 5.0  # progress lines off a terminal (CI logs, files)
 
 
 class Reporter:
@@ -67,12 +68,17 @@ class Reporter:
 
                 yield advance
             return
-        done = [0]
+        done, last = [0], [float("-inf")]
         started = time.perf_counter()
 
         def log(n: int = 1, label: str = "") -> None:
+            """A line for the first and last item and at most one every few seconds."""
             done[0] += n
-            rate = done[0] / max(1e-9, time.perf_counter() - started)
+            now = time.perf_counter()
+            if done[0] not in (n, total) and now - last[0] < LOG_EVERY_SECONDS:
+                return
+            last[0] = now
+            rate = done[0] / max(1e-9, now - started)
             print(f"[{done[0]}/{total}] {label} ({rate:.2f} {what}/s)", file=sys.stderr,
                   flush=True)
 

@@ -32,10 +32,11 @@ class Size:
     heads: int = 2
     vocab: int = 1000
     max_positions: int = 512
+    head_dim: int = 0  # 0: d_model // heads; mT5-small has 6 heads of 64 (384 < d_model)
 
 
 TINY = Size()
-MT5_SMALL_FULL = Size(d_model=512, ff=1024, layers=8, heads=6, vocab=250112)
+MT5_SMALL_FULL = Size(d_model=512, ff=1024, layers=8, heads=6, vocab=250112, head_dim=64)
 OPUS_MT_FULL = Size(d_model=512, ff=2048, layers=6, heads=8, vocab=58101)
 
 
@@ -76,6 +77,17 @@ def _t5_tokenizer(corpus: Path, size: Size, work: Path, symbols: tuple[str, ...]
     return tokenizer
 
 
+def _mute_rows(model, unused: range) -> None:
+    """Zero the output rows of ids the tokenizer cannot write (the vocab is padded to the
+    real model's size): random logits elsewhere are far above 0, so the model only ever
+    writes real words, and outputs have the length and text a real model's would."""
+    import torch
+
+    if len(unused):
+        with torch.no_grad():
+            model.get_output_embeddings().weight[unused.start:unused.stop] = 0
+
+
 def _ban_pad(model, pad_id: int) -> None:
     # A random model under greedy search emits only <pad>; banning it gives real text.
     model.generation_config.bad_words_ids = [[pad_id]]
@@ -92,7 +104,7 @@ def build_mt5(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Path
         config = MT5Config(
             vocab_size=max(size.vocab, len(tokenizer)),
             d_model=size.d_model,
-            d_kv=size.d_model // size.heads,
+            d_kv=size.head_dim or size.d_model // size.heads,
             d_ff=size.ff,
             num_layers=size.layers,
             num_decoder_layers=size.layers,
@@ -104,6 +116,8 @@ def build_mt5(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Path
         )
         model = MT5ForConditionalGeneration(config).eval()
         _ban_pad(model, 0)
+        _mute_rows(model, range(len(tokenizer), config.vocab_size))
+        tokenizer.model_max_length = size.max_positions  # the window mT5 was trained for
         model.save_pretrained(out)
         tokenizer.save_pretrained(out)
     return out
@@ -128,6 +142,7 @@ def build_marian(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> P
             if piece not in ("<pad>", "</s>", "<unk>") and piece not in vocab:
                 vocab[piece] = len(vocab)
         vocab_size = max(size.vocab, len(vocab) + 1)
+        known = len(vocab)  # ids after these are fillers up to the real vocab size
         for filler in range(len(vocab), vocab_size - 1):  # keep pad as the last id, as opus-mt does
             vocab[f"<unused{filler}>"] = filler
         vocab["<pad>"] = vocab_size - 1
@@ -148,6 +163,7 @@ def build_marian(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> P
             decoder_attention_heads=size.heads,
             encoder_ffn_dim=size.ff,
             decoder_ffn_dim=size.ff,
+            activation_function="swish",  # as in every opus-mt checkpoint
             max_position_embeddings=size.max_positions,
             pad_token_id=pad,
             decoder_start_token_id=pad,
@@ -158,6 +174,7 @@ def build_marian(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> P
         )
         model = MarianMTModel(config).eval()
         _ban_pad(model, pad)
+        _mute_rows(model, range(known, pad))
         model.generation_config.max_length = size.max_positions
         model.save_pretrained(out)
         tokenizer.save_pretrained(out)
@@ -196,34 +213,54 @@ def build_bart(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Pat
     return out
 
 
+def _byte_bpe_tokenizer(corpus: Path, size: Size):
+    """A byte-level BPE tokenizer as Qwen2 ships (AutoTokenizer always loads a qwen2 model's
+    tokenizer as Qwen2Tokenizer, which splits a SentencePiece vocab into single letters)."""
+    import json
+
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import Qwen2Tokenizer
+
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]  # pad is id 0
+    bpe = ByteLevelBPETokenizer()
+    bpe.train([str(corpus)], vocab_size=min(size.vocab, 8000), min_frequency=2,
+              special_tokens=specials, show_progress=False)
+    trained = json.loads(bpe.to_str())["model"]
+    tokenizer = Qwen2Tokenizer(vocab=trained["vocab"],
+                               merges=[tuple(m) for m in trained["merges"]],
+                               eos_token="<|im_end|>", pad_token="<|endoftext|>")
+    tokenizer.add_special_tokens({"additional_special_tokens": specials[1:]})
+    return tokenizer
+
+
 def build_qwen2(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Path:
     """A random Qwen2 chat model (decoder-only) with a ChatML chat template."""
     import torch
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
     torch.manual_seed(seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        tokenizer = _t5_tokenizer(corpus, size, Path(tmp), ("<|im_start|>", "<|im_end|>"))
-        tokenizer.chat_template = CHATML_TEMPLATE
-        tokenizer.eos_token = "<|im_end|>"
-        tokenizer.padding_side = "left"
-        end = tokenizer.convert_tokens_to_ids("<|im_end|>")
-        config = Qwen2Config(
-            vocab_size=max(size.vocab, len(tokenizer)),
-            hidden_size=size.d_model,
-            intermediate_size=size.ff,
-            num_hidden_layers=size.layers,
-            num_attention_heads=size.heads,
-            num_key_value_heads=size.heads,
-            max_position_embeddings=size.max_positions * 4,
-            eos_token_id=end,
-            pad_token_id=0,
-            bos_token_id=None,
-            tie_word_embeddings=True,
-        )
-        model = Qwen2ForCausalLM(config).eval()
-        _ban_pad(model, 0)
-        model.generation_config.eos_token_id = end
-        model.save_pretrained(out)
-        tokenizer.save_pretrained(out)
+    tokenizer = _byte_bpe_tokenizer(corpus, size)
+    tokenizer.chat_template = CHATML_TEMPLATE
+    tokenizer.eos_token = "<|im_end|>"
+    tokenizer.padding_side = "left"
+    end = tokenizer.convert_tokens_to_ids("<|im_end|>")
+    config = Qwen2Config(
+        vocab_size=max(size.vocab, len(tokenizer)),
+        hidden_size=size.d_model,
+        intermediate_size=size.ff,
+        num_hidden_layers=size.layers,
+        num_attention_heads=size.heads,
+        num_key_value_heads=size.heads,
+        max_position_embeddings=size.max_positions * 4,
+        eos_token_id=end,
+        pad_token_id=0,
+        bos_token_id=None,
+        tie_word_embeddings=True,
+        initializer_range=0.2,  # at the usual 0.02 a random model writes only newlines
+    )
+    model = Qwen2ForCausalLM(config).eval()
+    _ban_pad(model, 0)
+    model.generation_config.eos_token_id = end
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
     return out

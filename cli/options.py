@@ -25,9 +25,27 @@ TranslatorOpt = Annotated[list[str] | None, typer.Option(
 SourceLang = Annotated[str, typer.Option(
     "--source-lang", metavar="LANG",
     help="Language of the inputs: auto (detect per document), de or en.")]
-Strategy = Annotated[str, typer.Option(
+Strategy = Annotated[str | None, typer.Option(
     "--strategy", metavar="STRATEGY",
-    help="summarise-then-translate (fast) or translate-then-summarise.")]
+    help="summarise-then-translate (fast), translate-then-summarise, or direct (chat and "
+    "instruction models write each language themselves; no translator). "
+    "[default: summarise-then-translate]", show_default=False)]
+Preset = Annotated[str | None, typer.Option(
+    "--preset", metavar="PRESET",
+    help="Models for real use: fast (mT5 + opus-mt), llm (Qwen2.5-1.5B-Instruct, direct) or "
+    "english (bart-large-cnn + opus-mt). Other flags override it.", show_default=False)]
+PromptName = Annotated[str | None, typer.Option(
+    "--prompt", metavar="NAME",
+    help="Prompt template for chat and instruction models (`summarise prompts list`). "
+    "[default: chat or instruct, by model kind]", show_default=False)]
+PromptFile = Annotated[Path | None, typer.Option(
+    "--prompt-file", metavar="PATH",
+    help="Your own prompt template (TOML; start from `summarise prompts show chat`).",
+    show_default=False)]
+ModelKind = Annotated[str | None, typer.Option(
+    "--model-kind", metavar="KIND",
+    help="seq2seq, instruct or chat, where detection from the model's config and name is "
+    "wrong. [default: auto]", show_default=False)]
 Device = Annotated[str, typer.Option("--device", metavar="DEVICE", help="auto, cpu or cuda.")]
 Dtype = Annotated[str, typer.Option(
     "--dtype", metavar="DTYPE",
@@ -42,6 +60,16 @@ Beams = Annotated[int | None, typer.Option(
 Threads = Annotated[int | None, typer.Option(
     "--threads", metavar="N", min=1, help="CPU threads. [default: all cores this process may use]",
     show_default=False)]
+Backend = Annotated[str | None, typer.Option(
+    "--backend", metavar="BACKEND",
+    help="torch, or ctranslate2 (pip install 'summarise[ctranslate2]': models are converted "
+    "once into ~/.cache/summarise/ct2 and run in int8 on CPU, about 2x faster). [default: torch]",
+    show_default=False)]
+Quantize = Annotated[str | None, typer.Option(
+    "--quantize", metavar="MODE",
+    help="none, or int8: int8 weights on CPU (torch: dynamic quantisation of linear layers; "
+    "ctranslate2: int8 compute). Faster, slightly different words. [default: none]",
+    show_default=False)]
 ConfigFile = Annotated[Path | None, typer.Option(
     "--config", metavar="FILE", help="TOML config file applied over ./summarise.toml and "
     "~/.config/summarise/config.toml.", show_default=False)]
@@ -49,3 +77,12 @@ AllowPickle = Annotated[bool, typer.Option(
     "--allow-pickle", help="Also load pickle (*.bin) weights. Only for models you trust.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr.")]
+TextField = Annotated[str, typer.Option(
+    "--text-field", metavar="FIELD",
+    help="For JSON Lines inputs: the field holding the text (a dotted name such as "
+    "article.body reaches into nested objects). A record's `id` names its output and "
+    "`lang` declares its language.")]
+Globs = Annotated[list[str] | None, typer.Option(
+    "--glob", metavar="PATTERN",
+    help="File patterns to take from folders (case-insensitive); repeat. "
+    "[default: *.txt, *.md]", show_default=False)]

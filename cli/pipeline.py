@@ -15,15 +15,13 @@ from dataclasses import asdict, dataclass, field
 
 from .config import Settings
 from .documents import Document, Failure, Source, read_source
-from .errors import DocumentError
+from .errors import DocumentError, UsageError
 from .langdetect import detect_language
 from .lengths import LengthPreset
 from .longdoc import LongDocStats, summarise_any_length
 from .models import Generated, ModelRegistry
-from .segment import count_words, split_sentences
-
-# Over-long output is cut back at a sentence boundary beyond this share of the target.
-OVERRUN = 1.4
+from .postprocess import OVERRUN, fit_text  # noqa: F401  (OVERRUN: public since the skeleton)
+from .segment import count_words
 
 
 @dataclass
@@ -87,7 +85,9 @@ class Pipeline:
             group = [i for i, (lang, _) in enumerate(detected) if lang == src]
             texts = [documents[i].text for i in group]
             stats = [LongDocStats() for _ in group]
-            if self.settings.strategy == "translate-then-summarise":
+            if self.settings.strategy == "direct":
+                produced = self._direct(texts, src, stats)
+            elif self.settings.strategy == "translate-then-summarise":
                 produced = self._translate_then_summarise(texts, src, stats)
             else:
                 produced = self._summarise_then_translate(texts, src, stats)
@@ -130,14 +130,33 @@ class Pipeline:
                            for g, p in zip(row, self.presets, strict=True)]
         return out
 
-    def _summarise(self, texts: list[str], lang: str,
-                   stats: list[LongDocStats]) -> list[list[Generated]]:
+    def _direct(self, texts: list[str], src: str,
+                stats: list[LongDocStats]) -> list[list[Summary]]:
+        """Every language written from the source by the model itself; no translator."""
+        summariser = self.models.summariser()
+        if not getattr(summariser, "can_write_other_language", False):
+            raise UsageError(
+                f"--strategy direct needs a model that writes the requested language from a "
+                f"source in another one (a chat model such as Qwen/Qwen2.5-1.5B-Instruct, or "
+                f"flan-t5 / mt0); {summariser.name} is a plain summariser that writes in the "
+                "language it reads. Use --strategy summarise-then-translate, or --model-kind "
+                "if the kind was guessed wrong.")
+        out: list[list[Summary]] = [[] for _ in texts]
+        for tgt in self.settings.langs:
+            for i, row in enumerate(self._summarise(texts, src, stats, out_lang=tgt)):
+                out[i] += [self._summary(g.text, tgt, p, "direct")
+                           for g, p in zip(row, self.presets, strict=True)]
+        return out
+
+    def _summarise(self, texts: list[str], lang: str, stats: list[LongDocStats],
+                   out_lang: str | None = None) -> list[list[Generated]]:
         """Every preset for every text; long texts go through map-reduce (``longdoc``)."""
-        rows, found = summarise_any_length(self.models.summariser(), texts, lang, self.presets)
+        rows, found = summarise_any_length(self.models.summariser(), texts, lang, self.presets,
+                                           out_lang=out_lang)
         for mine, new in zip(stats, found, strict=True):
             mine.chunks = max(mine.chunks, new.chunks)
             mine.reduce_rounds = max(mine.reduce_rounds, new.reduce_rounds)
-        return [[fit(g, p, lang) for g, p in zip(row, self.presets, strict=True)]
+        return [[fit(g, p, out_lang or lang) for g, p in zip(row, self.presets, strict=True)]
                 for row in rows]
 
     @staticmethod
@@ -148,13 +167,7 @@ class Pipeline:
 
 def fit(generated: Generated, preset: LengthPreset, lang: str) -> Generated:
     """Cut an over-long or unfinished summary back at a sentence boundary, never mid-word."""
-    sentences = split_sentences(generated.text, lang)
-    if len(sentences) > 1 and generated.hit_limit and not sentences[-1].endswith(
-            (".", "!", "?", "…", "«", "»", '"', "“", "”")):
-        sentences.pop()
-    while len(sentences) > 1 and count_words(" ".join(sentences)) > preset.words * OVERRUN:
-        sentences.pop()
-    text = " ".join(sentences) if sentences else generated.text
+    text = fit_text(generated.text, lang, preset.words, generated.hit_limit)
     return Generated(text=text, tokens=generated.tokens, hit_limit=generated.hit_limit)
 
 

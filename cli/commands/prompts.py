@@ -1,0 +1,212 @@
+"""``summarise prompts``: the prompt templates, and what a model would be asked.
+
+``list`` and ``show`` read templates only; ``print_dry_run`` (``summarise --dry-run``)
+renders the prompts of a real run without loading a model, so a user can check what
+the model will see before spending minutes on it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import options as opt
+from ..console import Reporter
+from ..errors import DocumentError, ModelUnavailable, SummariseError, UsageError
+from ..lengths import LengthPreset
+from ..prompting import (
+    LANGUAGE_NAMES,
+    RenderedPrompt,
+    all_templates,
+    load_template,
+    template_for,
+)
+
+app = typer.Typer(help="List, show and try the prompt templates of chat and instruction "
+                  "models.", no_args_is_help=True, rich_markup_mode=None)
+
+
+@app.command("list")
+def list_prompts(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The built-in templates, one line per template and language."""
+    rows = [{"name": t.name, "lang": lang, "language": LANGUAGE_NAMES["en"][lang],
+             "kinds": list(t.kinds), "description": t.description}
+            for t in all_templates() for lang in t.languages]
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    print(f"{'NAME':<12} {'LANGUAGE':<13} {'FOR':<10} DESCRIPTION")
+    for row in rows:
+        language = f"{row['lang']} ({row['language']})"
+        print(f"{row['name']:<12} {language:<13} {','.join(row['kinds']):<10} "
+              f"{row['description']}")
+
+
+@app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="Template name, or a path to a .toml file.",
+                                        metavar="NAME")],
+    document: Annotated[Path | None, typer.Option(
+        "--document", "-d", metavar="FILE",
+        help="Render the prompt for this document ('-' reads stdin) instead of printing "
+        "the template.", show_default=False)] = None,
+    lang: opt.Langs = None,
+    length: opt.Lengths = None,
+    source_lang: Annotated[str, typer.Option(
+        "--source-lang", metavar="LANG",
+        help="Language of the document: auto (detect), de or en.")] = "auto",
+    config: opt.ConfigFile = None,
+) -> None:
+    """Print a template (to copy and change), or the prompts it gives for a document."""
+    reporter = Reporter()
+    try:
+        template = load_template(name)
+        if document is None:
+            sys.stdout.write(template.source if template.source.endswith("\n")
+                             else template.source + "\n")
+            return
+        text = _read_sample(document)
+        src = source_lang if source_lang != "auto" else _detect(text)
+        presets = _presets(config, length)
+        for out_lang in dict.fromkeys(lang or template.languages):
+            for preset in presets:
+                header = f"{out_lang} · {preset.name} ({preset.describe()}) · from {src}"
+                print(format_prompt(header, template.render(text, out_lang, src, preset),
+                                    "chat" if "chat" in template.kinds else "instruct"))
+    except SummariseError as exc:
+        reporter.error(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _read_sample(document: Path) -> str:
+    try:
+        raw = sys.stdin.read() if str(document) == "-" else document.read_text(
+            encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--document {document}: cannot be read as UTF-8 text ({exc})") \
+            from None
+    if not raw.strip():
+        raise UsageError(f"--document {document} is empty")
+    return raw.strip()
+
+
+def _detect(text: str) -> str:
+    from ..langdetect import detect_language
+
+    found = detect_language(text).lang
+    return found if found in LANGUAGE_NAMES else "en"
+
+
+def _presets(config: Path | None, names: list[str] | None) -> list[LengthPreset]:
+    from ..config import load_settings
+
+    settings = load_settings(config)
+    for name in names or []:
+        if name not in settings.presets:
+            raise UsageError(f"--length {name!r} is unknown; choose from "
+                             f"{', '.join(settings.presets)}")
+    return [settings.presets[n] for n in dict.fromkeys(names or settings.lengths)]
+
+
+def format_prompt(header: str, prompt: RenderedPrompt, kind: str) -> str:
+    """A rendered prompt as a reader checks it: a header line, then each part."""
+    lines = [f"==> {header}"]
+    if kind == "chat":
+        if prompt.system:
+            lines += ["--- system ---", prompt.system]
+        lines += ["--- user ---", prompt.user]
+    else:
+        lines += ["--- input ---", prompt.as_text()]
+    return "\n".join(lines) + "\n"
+
+
+def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text") -> int:
+    """Print every prompt the run would send, per document, language and length.
+
+    Only the model's config is read (when it is on this machine) to know its kind; no
+    weights load. Returns the exit code: 1 when a document could not be read.
+    """
+    from ..documents import Failure, read_source
+    from ..models import ModelRegistry
+    from ..pipeline import Pipeline
+
+    registry = ModelRegistry(settings, download=False)
+    kind, prefix = _kind_for_dry_run(reporter, registry, settings)
+    template = template_for(settings, kind) if kind != "seq2seq" else None
+    pipeline = Pipeline(settings, registry)
+    failed = 0
+    for source in sources:
+        try:
+            items = read_source(source, text_field)
+        except DocumentError as exc:
+            items = [Failure(str(source.path), str(exc))]
+        for item in items:
+            if isinstance(item, Failure):
+                failed += 1
+                reporter.warn(item.reason)
+                continue
+            try:
+                src, _ = pipeline.detect(item)
+            except DocumentError as exc:
+                failed += 1
+                reporter.warn(str(exc))
+                continue
+            for out_lang, text, note in planned_inputs(settings, item.text, src):
+                for preset in pipeline.presets:
+                    header = (f"{item.id} · {src} → {out_lang} · {preset.name} "
+                              f"({preset.describe()}) · {note}")
+                    if template is None:
+                        print(format_prompt(header + f" · {settings.summariser} takes no "
+                                            "prompt", RenderedPrompt("", prefix + text),
+                                            "seq2seq"))
+                    else:
+                        print(format_prompt(
+                            header + f" · prompt {template.name} ({template.origin})",
+                            template.render(text, out_lang, src, preset), kind))
+    reporter.info("dry run: nothing was summarised and no model was loaded")
+    return 1 if failed else 0
+
+
+def planned_inputs(settings, text: str, src: str) -> list[tuple[str, str, str]]:
+    """(language the model writes, text it reads, how the output is reached) per step."""
+    strategy = settings.strategy
+    if strategy == "direct":
+        return [(tgt, text, "direct") for tgt in settings.langs]
+    if strategy == "summarise-then-translate":
+        others = [t for t in settings.langs if t != src]
+        then = f"then translated to {', '.join(others)}" if others else "summarise"
+        return [(src, text, then)]
+    steps = []
+    for tgt in settings.langs:
+        if tgt == src:
+            steps.append((tgt, text, "summarise"))
+        else:
+            name = settings.translators.get(f"{src}-{tgt}", "the translator")
+            steps.append((tgt, f"[the document translated from {src} to {tgt} by {name}]",
+                          "translate-then-summarise"))
+    return steps
+
+
+def _kind_for_dry_run(reporter: Reporter, registry, settings) -> tuple[str, str]:
+    """The model kind (and task prefix of a plain summariser), from its files or name."""
+    from ..models.kinds import check_fits, guess_kind, kind_of, read_config
+    from ..models.seq2seq import PREFIXES
+
+    name = settings.summariser
+    try:
+        path = registry.ref(name).path
+    except ModelUnavailable:
+        kind = guess_kind(name, settings.model_kind)
+        reporter.warn(f"{name} is not on this machine; by its name it is taken for a {kind} "
+                      "model (set --model-kind if that is wrong)")
+        check_fits(kind, settings, name)
+        return kind, ""
+    kind = kind_of(name, path, settings.model_kind)
+    check_fits(kind, settings, name)
+    return kind, PREFIXES.get(read_config(path).get("model_type"), "")

@@ -1,0 +1,134 @@
+"""Decoder-only chat models (Qwen2, Llama, Gemma, Mistral ...) as summarisers.
+
+The prompt goes through the tokenizer's own chat template, generation stops at
+end-of-sequence or at the token budget, and only the newly generated tokens are kept.
+Batches are padded on the left, so that every prompt ends where generation starts:
+a batch then writes what each prompt would get alone.
+"""
+
+from __future__ import annotations
+
+from ..config import Generation
+from ..engine import length_sorted_batches
+from ..errors import UsageError
+from ..lengths import LengthPreset, budget, tokens_per_word
+from ..postprocess import clean_chat_output
+from ..prompting import PromptTemplate, RenderedPrompt
+from .base import Generated
+from .runtime import LoadedModel
+from .seq2seq import input_window
+
+# Most prompt tokens read at once on CPU: prefill time grows with the square of the
+# length; longer documents go through map-reduce (longdoc) instead.
+CHAT_INPUT_CAP = 8192
+# Room kept in the context window for the answer.
+OUTPUT_RESERVE = 512
+
+
+class ChatSummariser:
+    """A chat model that writes the summary in any language it is asked for."""
+
+    can_write_other_language = True
+    kind = "chat"
+
+    def __init__(self, loaded: LoadedModel, generation: Generation, template: PromptTemplate):
+        tokenizer = loaded.tokenizer
+        if not getattr(tokenizer, "chat_template", None):
+            raise UsageError(f"model {loaded.ref.name} has no chat template; summarise needs "
+                             "an instruction-tuned chat model (e.g. Qwen/Qwen2.5-1.5B-Instruct)")
+        if tokenizer.pad_token_id is None:  # Llama ships none; padding is masked anyway
+            tokenizer.pad_token = tokenizer.eos_token
+        tokenizer.padding_side = "left"
+        self.loaded, self.generation, self.template = loaded, generation, template
+        self.tokenizer = tokenizer
+        self.name = loaded.ref.name
+        window = input_window(loaded)
+        self.max_input_tokens = max(64, min(CHAT_INPUT_CAP, window - OUTPUT_RESERVE))
+        self.stop_ids = stop_token_ids(loaded)
+        self._overhead: int | None = None
+
+    def prompt_text(self, prompt: RenderedPrompt) -> str:
+        """The exact text the model reads: the messages through the chat template."""
+        from jinja2 import TemplateError
+
+        options = {"tokenize": False, "add_generation_prompt": True,
+                   "enable_thinking": False}  # Qwen3-style templates: answer, don't reason
+        try:
+            return self.tokenizer.apply_chat_template(prompt.messages(), **options)
+        except TemplateError:
+            if not prompt.system:
+                raise
+            # Some templates (Gemma) refuse a system role: fold it into the user turn.
+            merged = RenderedPrompt(system="", user=prompt.as_text())
+            return self.tokenizer.apply_chat_template(merged.messages(), **options)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Prompt tokens per text: the template's own tokens plus the document's."""
+        if self._overhead is None:
+            lang = self.template.languages[0]
+            empty = self.template.render("", lang, lang, LengthPreset("probe", 100, 5))
+            self._overhead = self._token_counts([self.prompt_text(empty)])[0]
+        return [self._overhead + n for n in self._token_counts(texts)]
+
+    def _token_counts(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=False)["input_ids"]]
+
+    def summarise(self, texts: list[str], lang: str, presets: list[LengthPreset],
+                  out_lang: str | None = None) -> list[list[Generated]]:
+        out_lang = out_lang or lang
+        ratio = tokens_per_word(self.tokenizer, out_lang)
+        rows: list[list[Generated]] = [[] for _ in texts]
+        for preset in presets:
+            prompts = [self.prompt_text(self.template.render(t, out_lang, lang, preset))
+                       for t in texts]
+            ids = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
+            spend = budget(preset, ratio)
+            written: dict[int, Generated] = {}
+            for batch in length_sorted_batches([len(x) for x in ids], self.generation.batch_size):
+                for i, result in zip(batch, self.generate([ids[i] for i in batch],
+                                                          spend.max_new_tokens), strict=True):
+                    written[i] = result
+            for i in range(len(texts)):
+                rows[i].append(written[i])
+        return rows
+
+    def generate(self, prompts: list[list[int]], max_new_tokens: int) -> list[Generated]:
+        """Greedy (or beam) continuations of token-id prompts, left-padded into one batch."""
+        import torch
+
+        enc = self.tokenizer.pad({"input_ids": prompts}, padding=True, return_tensors="pt")
+        enc = enc.to(self.loaded.device)
+        kwargs = {"max_new_tokens": max_new_tokens, "num_beams": self.generation.beams,
+                  "do_sample": False, "eos_token_id": sorted(self.stop_ids),
+                  "pad_token_id": self.tokenizer.pad_token_id}
+        if self.generation.force_lengths:  # benchmarks: every call writes the full budget
+            kwargs["min_new_tokens"] = max_new_tokens
+        # No no_repeat_ngram_size here: a decoder-only model counts the prompt too, so it
+        # would forbid copying any three words of the document into the summary.
+        with torch.inference_mode():
+            out = self.loaded.model.generate(input_ids=enc["input_ids"],
+                                             attention_mask=enc["attention_mask"], **kwargs)
+        width = enc["input_ids"].shape[1]
+        return [self._decode(seq[width:].tolist(), max_new_tokens) for seq in out]
+
+    def _decode(self, ids: list[int], max_new_tokens: int) -> Generated:
+        stop = next((k for k, t in enumerate(ids) if t in self.stop_ids), None)
+        content = ids if stop is None else ids[:stop]
+        text = self.tokenizer.decode(content, skip_special_tokens=True)
+        return Generated(text=clean_chat_output(text), tokens=len(content),
+                         hit_limit=stop is None and len(content) >= max_new_tokens)
+
+
+def stop_token_ids(loaded: LoadedModel) -> set[int]:
+    """Every id that ends a turn: the tokenizer's EOS and the generation config's list."""
+    ids: set[int] = set()
+    for value in (loaded.tokenizer.eos_token_id,
+                  getattr(loaded.model.generation_config, "eos_token_id", None)):
+        if isinstance(value, int):
+            ids.add(value)
+        elif value:
+            ids.update(int(v) for v in value)
+    if not ids:
+        raise UsageError(f"model {loaded.ref.name} names no end-of-sequence token, so "
+                         "generation could never stop early")
+    return ids

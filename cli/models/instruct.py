@@ -1,0 +1,66 @@
+"""Instruction-tuned encoder-decoders (flan-t5, mt0): prompt text in, summary out.
+
+Unlike a plain summariser the prompt differs per length and language, so the encoder
+reads each prompt once per preset; in exchange the model can be asked for any length
+and for a language other than the document's.
+"""
+
+from __future__ import annotations
+
+from ..config import Generation
+from ..engine import length_sorted_batches
+from ..lengths import LengthPreset, budget, tokens_per_word
+from ..postprocess import clean_chat_output
+from ..prompting import PromptTemplate
+from .base import Generated
+from .runtime import LoadedModel
+from .seq2seq import decode, generate_kwargs, input_window
+
+
+class InstructSummariser:
+    """flan-t5 / mt0 asked in words for a summary of a given length and language."""
+
+    can_write_other_language = True
+    kind = "instruct"
+
+    def __init__(self, loaded: LoadedModel, generation: Generation, template: PromptTemplate):
+        self.loaded, self.generation, self.template = loaded, generation, template
+        self.tokenizer = loaded.tokenizer
+        self.name = loaded.ref.name
+        self.max_input_tokens = input_window(loaded)
+        self._overhead: int | None = None
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Prompt tokens per text: the instruction's tokens plus the document's."""
+        if self._overhead is None:
+            lang = self.template.languages[0]
+            empty = self.template.render("", lang, lang, LengthPreset("probe", 100, 5))
+            self._overhead = len(self.tokenizer(empty.as_text())["input_ids"])
+        counts = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        return [self._overhead + len(ids) for ids in counts]
+
+    def summarise(self, texts: list[str], lang: str, presets: list[LengthPreset],
+                  out_lang: str | None = None) -> list[list[Generated]]:
+        import torch
+
+        out_lang = out_lang or lang
+        tokenizer, model = self.tokenizer, self.loaded.model
+        ratio = tokens_per_word(tokenizer, out_lang)
+        rows: list[list[Generated]] = [[] for _ in texts]
+        for preset in presets:
+            prompts = [self.template.render(t, out_lang, lang, preset).as_text() for t in texts]
+            spend = budget(preset, ratio)
+            sizes = [len(ids) for ids in tokenizer(prompts)["input_ids"]]
+            written: dict[int, Generated] = {}
+            for batch in length_sorted_batches(sizes, self.generation.batch_size):
+                enc = tokenizer([prompts[i] for i in batch], return_tensors="pt",
+                                padding=True).to(self.loaded.device)
+                with torch.inference_mode():
+                    out = model.generate(**enc, **generate_kwargs(
+                        self.generation, spend.min_new_tokens, spend.max_new_tokens))
+                for i, seq in zip(batch, out, strict=True):
+                    got = decode(tokenizer, seq, spend.max_new_tokens)
+                    written[i] = Generated(clean_chat_output(got.text), got.tokens, got.hit_limit)
+            for i in range(len(texts)):
+                rows[i].append(written[i])
+        return rows

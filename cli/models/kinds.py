@@ -1,0 +1,122 @@
+"""Which kind of summariser a model is, read from its files before any weights load.
+
+- ``seq2seq``: an encoder-decoder trained to summarise, with a task prefix (mT5/T5
+  "summarize: ") or none (BART, PEGASUS). It writes in the language it reads and takes
+  no prompt.
+- ``instruct``: an encoder-decoder tuned on instructions (flan-t5, mt0): prompt text in,
+  summary out. Its config is an ordinary T5/mT5 config, so it is recognised by its name
+  (``flan-*``, ``mt0*``, ``t0*``, as a hub id or folder name), or named with
+  ``--model-kind instruct`` (``[models] kind = "instruct"`` in a config file).
+- ``chat``: a decoder-only model with a chat template (Qwen2, Llama, Gemma, Mistral ...).
+
+``--model-kind`` overrides the detection where it is wrong (a fine-tuned mt0 in a folder
+called ``my-model``), within what the architecture allows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..errors import UsageError
+
+KINDS = ("seq2seq", "instruct", "chat")
+# Architectures whose config.json may not say is_encoder_decoder explicitly.
+ENCODER_DECODER_TYPES = frozenset({
+    "t5", "mt5", "umt5", "longt5", "switch_transformers", "bart", "mbart", "pegasus",
+    "pegasus_x", "bigbird_pegasus", "led", "marian", "m2m_100", "fsmt", "prophetnet",
+    "encoder-decoder"})
+_INSTRUCT_NAME = re.compile(r"^(flan[-_]|mt0|t0)", re.IGNORECASE)
+_CHAT_NAME = re.compile(r"(instruct|chat|[-_]it\b)", re.IGNORECASE)
+CHAT_EXAMPLE = "Qwen/Qwen2.5-1.5B-Instruct"
+
+
+def read_config(path: Path) -> dict:
+    """The model's config.json as a dict ({} when it has none)."""
+    try:
+        return json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def is_encoder_decoder(config: dict) -> bool:
+    return bool(config.get("is_encoder_decoder")) or config.get("model_type") in \
+        ENCODER_DECODER_TYPES
+
+
+def has_chat_template(path: Path) -> bool:
+    """True when the tokenizer files carry a chat template (own file or in the config)."""
+    if (path / "chat_template.jinja").is_file() or (path / "chat_template.json").is_file():
+        return True
+    try:
+        data = json.loads((path / "tokenizer_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(data.get("chat_template"))
+
+
+def named_like_instruct(*names: str) -> bool:
+    """flan-t5-base, mt0-small, T0_3B ... as a hub id or as a folder name."""
+    return any(_INSTRUCT_NAME.match(Path(str(n).rstrip("/")).name) for n in names if n)
+
+
+def detect_kind(config: dict, names: tuple[str, ...], requested: str = "auto") -> str:
+    """The kind from architecture and name; ``requested`` (not ``auto``) wins if it fits."""
+    enc_dec = is_encoder_decoder(config)
+    label = f"{names[0]} ({config.get('model_type', 'unknown architecture')})"
+    if requested not in ("auto", None):
+        if requested not in KINDS:
+            raise UsageError(f"--model-kind {requested!r}: use auto, {', '.join(KINDS)}")
+        if enc_dec and requested == "chat":
+            raise UsageError(f"--model-kind chat: {label} is an encoder-decoder; use "
+                             "--model-kind instruct (flan-t5, mt0) or seq2seq")
+        if not enc_dec and requested != "chat":
+            raise UsageError(f"--model-kind {requested}: {label} is decoder-only; only "
+                             "--model-kind chat fits it")
+        return requested
+    if not enc_dec:
+        return "chat"
+    return "instruct" if named_like_instruct(*names) else "seq2seq"
+
+
+def guess_kind(name: str, requested: str = "auto") -> str:
+    """The kind by name alone, for a model not on this machine (``--dry-run``)."""
+    if requested not in ("auto", None):
+        return requested
+    if named_like_instruct(name):
+        return "instruct"
+    return "chat" if _CHAT_NAME.search(name) else "seq2seq"
+
+
+def kind_of(name: str, path: Path, requested: str = "auto") -> str:
+    """The kind of the model in ``path`` (named ``name`` by the user), checked for use."""
+    config = read_config(path)
+    kind = detect_kind(config, (name, str(path)), requested)
+    if kind == "chat" and not has_chat_template(path):
+        raise UsageError(
+            f"model {name} is a decoder-only language model without a chat template "
+            f"(tokenizer_config.json or chat_template.jinja); summarise needs an "
+            f"instruction-tuned chat model such as {CHAT_EXAMPLE}")
+    return kind
+
+
+def check_fits(kind: str, settings, name: str) -> None:
+    """Refuse a strategy or prompt option the model kind cannot honour, before loading."""
+    if kind != "seq2seq":
+        if getattr(settings.generation, "backend", None) == "ctranslate2":
+            raise UsageError(f"--backend ctranslate2 runs seq2seq summarisers only, and {name} "
+                             f"is a {kind} model; use --backend torch")
+        return
+    hint = ("pass --model-kind instruct if it is an instruction-tuned model (flan-t5, mt0) "
+            "under another name")
+    if settings.strategy == "direct":
+        raise UsageError(
+            f"--strategy direct: {name} is a plain summariser that writes in the language "
+            f"it reads, so it cannot write other languages directly. Use --strategy "
+            f"summarise-then-translate, a chat or instruction model (e.g. --preset llm), or "
+            + hint)
+    if settings.prompt or settings.prompt_file:
+        raise UsageError(
+            f"{name} is a plain summariser that takes no prompt; drop --prompt/--prompt-file "
+            f"(or prompt / prompt_file under [run] in a config file), or " + hint)
