@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import DocumentError, UsageError
 
 DEFAULT_GLOBS = ("*.txt", "*.md")
 
@@ -81,11 +81,25 @@ def _walk(root: Path, globs: tuple[str, ...]):
 
 
 def read_source(source: Source, text_field: str = "text") -> list[Document | Failure]:
-    """Every document in ``source`` (a JSONL file holds many); bad records become Failures.
+    """Every document in ``source`` (a JSONL file holds many); a bad file or record becomes
+    a ``Failure`` with its reason, so callers can go on with the rest.
 
-    A problem with the whole file raises ``DocumentError``.  The work is done by
-    ``summarise.reading`` (formats, encodings, text hygiene).
+    The work is done by ``summarise.reading`` (formats, encodings, text hygiene).
     """
     from .reading import read_source as read
 
-    return read(source, text_field)
+    try:
+        return read(source, text_field)
+    except DocumentError as exc:
+        return [Failure(str(source.path), str(exc))]
+
+
+def find_sources(paths: list[Path], globs: tuple[str, ...] | None = None) -> list[Source]:
+    """``discover`` for the commands: no file found at all is a usage error."""
+    globs = globs or DEFAULT_GLOBS
+    sources = discover(paths, globs)
+    if not sources:
+        raise UsageError("no input files found under " + ", ".join(map(str, paths))
+                         + " (folders are searched for " + ", ".join(globs)
+                         + "; change with --glob)")
+    return sources

@@ -194,10 +194,7 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
     for source in sources:
         if stop and stop():
             return
-        try:
-            items = read_source(source, text_field)
-        except DocumentError as exc:
-            items = [Failure(str(source.path), str(exc))]
+        items = read_source(source, text_field)
         for item in items:
             if isinstance(item, Failure):
                 yield item

@@ -217,3 +217,15 @@ def test_help_lists_commands_and_teaches(cli):
     run_help = cli("run", "--help")
     assert "--translator" in run_help.stdout and "CC BY-NC-SA" in run_help.stdout
     assert "Exit codes" in run_help.stdout
+
+
+def test_out_inside_the_input_folder_is_not_read_back(cli, model_args, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(ENGLISH, encoding="utf-8")
+    args = (docs, "--lang", "en", "--length", "short", "--format", "markdown",
+            "--out", docs / "out", *model_args)
+    assert cli(*args).exit_code == 0
+    again = cli(*args)
+    assert again.exit_code == 0
+    assert "0 summarised, 1 up to date" in again.stderr  # out/a.md was not taken as input

@@ -17,8 +17,8 @@ import typer
 
 from .. import options as opt
 from ..console import NORMAL, QUIET, VERBOSE, Reporter
-from ..documents import DEFAULT_GLOBS, Document, Failure, discover, read_source
-from ..errors import DocumentError, SummariseError, UsageError
+from ..documents import DEFAULT_GLOBS, Document, Failure, find_sources, read_source
+from ..errors import SummariseError, UsageError
 from ..segment import count_words
 
 FORMATS = ("text", "json")
@@ -70,17 +70,10 @@ def _extract(reporter: Reporter, paths: list[Path], globs: tuple[str, ...], text
              fmt: str) -> int:
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-    sources = discover(paths, globs)
-    if not sources:
-        raise UsageError("no input files found under " + ", ".join(map(str, paths))
-                         + " (folders are searched for " + ", ".join(globs)
-                         + "; change with --glob)")
+    sources = find_sources(paths, globs)
     failures = printed = 0
     for source in sources:
-        try:
-            items = read_source(source, text_field)
-        except DocumentError as exc:
-            items = [Failure(str(source.path), str(exc))]
+        items = read_source(source, text_field)
         headed = len(sources) > 1 or len(items) > 1
         for item in items:
             if isinstance(item, Failure):

@@ -142,10 +142,7 @@ def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text
     pipeline = Pipeline(settings, registry)
     failed = 0
     for source in sources:
-        try:
-            items = read_source(source, text_field)
-        except DocumentError as exc:
-            items = [Failure(str(source.path), str(exc))]
+        items = read_source(source, text_field)
         for item in items:
             if isinstance(item, Failure):
                 failed += 1
