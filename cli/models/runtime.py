@@ -51,16 +51,22 @@ def choose_dtype(requested: str, device: str):
     return torch.bfloat16 if cpu_has_fast_bf16() else torch.float32
 
 
+def default_threads() -> int:
+    """Every core this process may use (affinity-aware: containers, taskset), unless
+    OMP_NUM_THREADS says otherwise (several processes sharing a machine)."""
+    if os.environ.get("OMP_NUM_THREADS", "").isdigit():
+        return max(1, int(os.environ["OMP_NUM_THREADS"]))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def set_threads(threads: int | None) -> None:
-    """Use every core we were given (affinity-aware), or exactly ``threads``."""
+    """Use every core we were given, or exactly ``threads``."""
     import torch
 
-    if threads is None:
-        try:
-            threads = len(os.sched_getaffinity(0))
-        except AttributeError:
-            threads = os.cpu_count() or 1
-    torch.set_num_threads(max(1, threads))
+    torch.set_num_threads(max(1, threads or default_threads()))
 
 
 @dataclass
@@ -93,9 +99,14 @@ def load(ref: ModelRef, generation: Generation, allow_pickle: bool = False) -> L
 
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()  # our own messages say what matters
-    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
     device = choose_device(generation.device)
-    dtype = choose_dtype(generation.dtype, device)
+    quantize = generation.quantize == "int8"
+    if quantize and device != "cpu":
+        from ..errors import UsageError
+
+        raise UsageError("--quantize int8 with --backend torch runs on CPU only; on a GPU "
+                         "use --dtype fp16/bf16, or --backend ctranslate2")
+    dtype = torch.float32 if quantize else choose_dtype(generation.dtype, device)
     config = AutoConfig.from_pretrained(ref.path, trust_remote_code=False)
     auto = AutoModelForSeq2SeqLM if config.is_encoder_decoder else AutoModelForCausalLM
     model = auto.from_pretrained(
@@ -103,6 +114,21 @@ def load(ref: ModelRef, generation: Generation, allow_pickle: bool = False) -> L
         use_safetensors=None if allow_pickle else True,
     )
     model.to(device).eval()
+    if quantize:
+        model = quantize_int8(model)
+        dtype = "int8-dynamic"
     tokenizer = AutoTokenizer.from_pretrained(ref.path, trust_remote_code=False)
     torch.set_grad_enabled(False)
     return LoadedModel(ref, model, tokenizer, device, dtype)
+
+
+def quantize_int8(model):
+    """Dynamic int8 quantisation of every Linear layer (weights int8, activations quantised
+    on the fly): about 4x smaller Linear weights and faster matmuls on CPUs without bf16.
+    Outputs change slightly; the benchmark reports the token agreement with fp32."""
+    import torch
+    from torch.ao.quantization import quantize_dynamic
+
+    with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
+        warnings.simplefilter("ignore")
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
