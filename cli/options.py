@@ -62,8 +62,9 @@ Threads = Annotated[int | None, typer.Option(
     show_default=False)]
 Backend = Annotated[str | None, typer.Option(
     "--backend", metavar="BACKEND",
-    help="torch, or ctranslate2 (pip install 'summarise[ctranslate2]': models are converted "
-    "once into ~/.cache/summarise/ct2 and run in int8 on CPU, about 2x faster). [default: torch]",
+    help="torch, or ctranslate2 (pip install 'summarise[ctranslate2]'): models are converted "
+    "once into ~/.cache/summarise/ct2 and run in int8 on CPU, the fastest and smallest CPU "
+    "path; words differ slightly from torch's. [default: torch]",
     show_default=False)]
 Quantize = Annotated[str | None, typer.Option(
     "--quantize", metavar="MODE",

@@ -12,9 +12,9 @@ from typing import Annotated
 import typer
 
 from .. import options as opt
-from ..config import LANGS, load_settings, parse_translator_options
+from ..config import LANGS, apply_preset, load_settings, parse_translator_options
 from ..console import NORMAL, QUIET, VERBOSE, Reporter
-from ..documents import DEFAULT_GLOBS, Failure, discover
+from ..documents import Failure, find_sources
 from ..errors import SummariseError, UsageError
 from ..output import FORMATS, RunDirectory, print_result
 
@@ -34,6 +34,15 @@ Without --out, results go to stdout (readable text, or JSON Lines with
 --format json); with --out DIR, one DIR/<relative path>.json per document
 (plus .md with --format markdown) and DIR/run.json, the run manifest.
 
+Chat and instruction models (Qwen2.5-Instruct, Llama, flan-t5, mt0) are
+asked with a prompt template (`summarise prompts list`, --prompt, --prompt-file);
+with --strategy direct they write every language from the source themselves,
+no translator needed. --dry-run prints the prompts and exits, loading no model.
+
+\b
+  summarise docs/ --preset llm --lang de --lang en     Qwen2.5-1.5B-Instruct, direct
+  summarise docs/ --preset llm --dry-run --length short
+
 Models are hub ids or local folders. Defaults: summariser
 T-Systems-onsite/mt5-small-sum-de-en-v2 (CC BY-NC-SA 4.0: non-commercial use
 only), translators Helsinki-NLP/opus-mt-de-en and opus-mt-en-de (CC BY 4.0).
@@ -45,11 +54,17 @@ Exit codes: 0 all documents done, 1 some failed, 2 usage error.
 
 
 def build_settings(config: Path | None, lang, length, summariser, translator, source_lang,
-                   strategy, device, dtype, batch_size, beams, threads, allow_pickle):
-    """Config files first, then whatever the flags say."""
-    settings = load_settings(config)
-    changes: dict = {"source_lang": source_lang, "strategy": strategy,
+                   strategy, device, dtype, batch_size, beams, threads, allow_pickle,
+                   preset=None, prompt=None, prompt_file=None, model_kind=None,
+                   backend=None, quantize=None):
+    """Config files first, then the --preset, then whatever the other flags say."""
+    from ..prompting import with_prompt
+
+    settings = apply_preset(load_settings(config), preset)
+    changes: dict = {"source_lang": source_lang,
                      "allow_pickle": allow_pickle or settings.allow_pickle}
+    if strategy:
+        changes["strategy"] = strategy
     if lang:
         changes["langs"] = tuple(dict.fromkeys(lang))
     if length:
@@ -59,15 +74,18 @@ def build_settings(config: Path | None, lang, length, summariser, translator, so
     if translator:
         changes["translators"] = {**settings.translators, **parse_translator_options(translator)}
     gen = {"device": device, "dtype": dtype}
-    for key, value in (("batch_size", batch_size), ("beams", beams), ("threads", threads)):
+    for key, value in (("batch_size", batch_size), ("beams", beams), ("threads", threads),
+                       ("backend", backend), ("quantize", quantize)):
         if value is not None:
             gen[key] = value
     changes["generation"] = replace(settings.generation, **gen)
-    return replace(settings, **changes).validate()
+    return with_prompt(replace(settings, **changes), prompt, prompt_file, model_kind)
 
 
 def needed_directions(settings) -> list[str]:
     """Translator directions this run can need, given the requested output languages."""
+    if settings.strategy == "direct":  # the model writes every language itself
+        return []
     sources = LANGS if settings.source_lang == "auto" else (settings.source_lang,)
     return [f"{s}-{t}" for t in settings.langs for s in sources if s != t]
 
@@ -84,18 +102,23 @@ def run(
     summariser: opt.SummariserOpt = None,
     translator: opt.TranslatorOpt = None,
     source_lang: opt.SourceLang = "auto",
-    strategy: opt.Strategy = "summarise-then-translate",
+    strategy: opt.Strategy = None,
+    preset: opt.Preset = None,
+    prompt: opt.PromptName = None,
+    prompt_file: opt.PromptFile = None,
+    model_kind: opt.ModelKind = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print the prompts each document, language and length would get, "
+        "then exit without loading any model.")] = False,
     device: opt.Device = "auto",
     dtype: opt.Dtype = "auto",
     batch_size: opt.BatchSize = None,
     beams: opt.Beams = None,
     threads: opt.Threads = None,
-    glob: Annotated[list[str] | None, typer.Option(
-        "--glob", metavar="PATTERN",
-        help="File patterns to take from folders; repeat. [default: *.txt, *.md]",
-        show_default=False)] = None,
-    text_field: Annotated[str, typer.Option(
-        "--text-field", metavar="FIELD", help="Field holding the text in JSONL inputs.")] = "text",
+    backend: opt.Backend = None,
+    quantize: opt.Quantize = None,
+    glob: opt.Globs = None,
+    text_field: opt.TextField = "text",
     force: Annotated[bool, typer.Option(
         "--force", help="Redo documents whose output in --out is already up to date.")] = False,
     strict: Annotated[bool, typer.Option(
@@ -111,18 +134,30 @@ def run(
             raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
         settings = build_settings(config, lang, length, summariser, translator, source_lang,
                                   strategy, device, dtype, batch_size, beams, threads,
-                                  allow_pickle)
-        sources = discover(paths, tuple(glob) if glob else DEFAULT_GLOBS)
+                                  allow_pickle, preset, prompt, prompt_file, model_kind,
+                                  backend=backend, quantize=quantize)
+        sources = without_outputs(find_sources(paths, tuple(glob or ())), out)
         if not sources:
-            raise UsageError("no input files found under " + ", ".join(map(str, paths))
-                             + " (folders are searched for "
-                             + ", ".join(glob or DEFAULT_GLOBS) + "; change with --glob)")
+            raise UsageError(f"every file found is inside --out {out}; give other inputs")
+        if dry_run:
+            from .prompts import print_dry_run
+
+            raise typer.Exit(print_dry_run(reporter, settings, sources, text_field))
         code = summarise_to(reporter, settings, sources, out, fmt, text_field, force, strict,
                             inputs=[str(p) for p in paths])
     except SummariseError as exc:
         reporter.error(str(exc))
         raise typer.Exit(exc.exit_code) from None
     raise typer.Exit(code)
+
+
+def without_outputs(sources: list, out: Path | None) -> list:
+    """Leave out files under --out: a rerun must not read its own results as inputs."""
+    if out is None:
+        return sources
+    root = out.absolute()
+    return [s for s in sources
+            if str(s.path) == "-" or not s.path.absolute().is_relative_to(root)]
 
 
 def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: str,
@@ -136,7 +171,7 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
     from ..models import ModelRegistry
     from ..pipeline import Pipeline, Skipped, summarise_sources
 
-    registry = ModelRegistry(settings)
+    registry = ModelRegistry(settings, notify=reporter.info)
     registry.check(needed_directions(settings))  # fail fast, before torch loads
     pipeline = Pipeline(settings, registry)
     target = RunDirectory(out, fmt, {"settings": settings.manifest(), "inputs": inputs or []},
@@ -144,34 +179,36 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
     failures, done, skipped = [], 0, 0
     reporter.info(f"summarising {len(sources)} file(s) into {', '.join(settings.langs)} × "
                   f"{', '.join(settings.lengths)}")
-    with interrupt_after_batch() as interrupted, reporter.progress(len(sources)) as advance:
-        def stop() -> bool:
-            return interrupted() or bool(strict and failures)
+    try:
+        with interrupt_after_batch() as interrupted, reporter.progress(len(sources)) as advance:
+            def stop() -> bool:
+                return interrupted() or bool(strict and failures)
 
-        for item in summarise_sources(pipeline, sources, text_field=text_field,
-                                      skip=target.is_done if target else None, stop=stop):
-            if isinstance(item, Failure):
-                failures.append(item)
-                reporter.warn(item.reason)
-                if target:
-                    target.fail(item)
-            elif isinstance(item, Skipped):
-                skipped += 1
-                reporter.debug(f"{item.source}: up to date in {out}, skipped")
-                if target:
-                    target.skip(item)
-            else:
-                done += 1
-                if target:
-                    target.write(item)
+            for item in summarise_sources(pipeline, sources, text_field=text_field,
+                                          skip=target.is_done if target else None, stop=stop):
+                if isinstance(item, Failure):
+                    failures.append(item)
+                    reporter.warn(item.reason)
+                    if target:
+                        target.fail(item)
+                elif isinstance(item, Skipped):
+                    skipped += 1
+                    reporter.debug(f"{item.source}: up to date in {out}, skipped")
+                    if target:
+                        target.skip(item)
                 else:
-                    print_result(item, fmt)
-            if target:
-                target.save_manifest(models=registry.manifest())
-            advance(1, item.source)
-        was_interrupted = interrupted()
-    if target:
-        target.save_manifest(models=registry.manifest())
+                    done += 1
+                    if target:
+                        target.write(item)
+                    else:
+                        print_result(item, fmt)
+                if target:
+                    target.save_manifest(every=2.0, models=registry.manifest())
+                advance(1, item.source)
+            was_interrupted = interrupted()
+    finally:
+        if target:  # what finished is on record even when a model fails mid-run
+            target.save_manifest(models=registry.manifest())
     reporter.info(f"done: {done} summarised, {skipped} up to date (skipped), "
                   f"{len(failures)} failed" + (f"; results in {out}" if out else ""))
     for failure in failures:

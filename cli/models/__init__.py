@@ -11,9 +11,28 @@ __all__ = ["Generated", "ModelRegistry", "Summariser", "Translator"]
 
 
 def summariser_for(loaded, settings: Settings) -> Summariser:
-    """The summariser class that fits the model's architecture."""
+    """The summariser class that fits the model's kind (see ``kinds``: seq2seq, instruct,
+    chat; detected from its config and name, or set with ``--model-kind``)."""
+    from ..prompting import template_for
+    from .kinds import kind_of
     from .seq2seq import Seq2SeqSummariser
 
+    kind = kind_of(loaded.ref.name, loaded.ref.path, settings.model_kind)
+    if settings.generation.backend == "ctranslate2":
+        from .ct2 import CT2Summariser
+
+        if kind != "seq2seq":
+            raise UsageError(f"--backend ctranslate2 runs seq2seq summarisers only, and "
+                             f"{loaded.ref.name} is a {kind} model; use --backend torch")
+        return CT2Summariser(loaded, settings.generation)
+    if kind == "chat":
+        from .chat import ChatSummariser
+
+        return ChatSummariser(loaded, settings.generation, template_for(settings, kind))
+    if kind == "instruct":
+        from .instruct import InstructSummariser
+
+        return InstructSummariser(loaded, settings.generation, template_for(settings, kind))
     if loaded.config.is_encoder_decoder:
         return Seq2SeqSummariser(loaded, settings.generation)
     raise UsageError(f"model {loaded.ref.name} ({loaded.config.model_type}) is not an "
@@ -23,9 +42,10 @@ def summariser_for(loaded, settings: Settings) -> Summariser:
 class ModelRegistry:
     """Resolves model names early (fast, clear errors) and loads each model at most once."""
 
-    def __init__(self, settings: Settings, download: bool = True):
+    def __init__(self, settings: Settings, download: bool = True, notify=None):
         self.settings = settings
         self.download = download
+        self.notify = notify  # called with one-line progress messages (model conversion)
         self._refs: dict[str, ModelRef] = {}
         self._loaded: dict[str, object] = {}
         self._summariser: Summariser | None = None
@@ -45,18 +65,39 @@ class ModelRegistry:
         return name
 
     def check(self, directions: list[str]) -> None:
-        """Find every model the run may need before any heavy import."""
-        self.ref(self.settings.summariser)
+        """Find the summariser before any heavy import, so a missing one fails in a second.
+
+        Translators are only named here (a direction without one is a usage error); their
+        files are looked up when a document first needs them, since a German-only run
+        over German files never needs one.
+        """
+        self.summariser_kind()
         for direction in directions:
-            self.ref(self.translator_name(*parse_direction(direction)))
+            self.translator_name(*parse_direction(direction))
+
+    def summariser_kind(self) -> str:
+        """seq2seq, instruct or chat, from the model's files (no weights loaded); refuses a
+        strategy or prompt option that kind cannot honour."""
+        from .kinds import check_fits, kind_of
+
+        name = self.settings.summariser
+        kind = kind_of(name, self.ref(name).path, self.settings.model_kind)
+        check_fits(kind, self.settings, name)
+        return kind
 
     def _load(self, name: str):
         from .runtime import load, set_threads
 
         if name not in self._loaded:
             set_threads(self.settings.generation.threads)
-            self._loaded[name] = load(self.ref(name), self.settings.generation,
-                                      self.settings.allow_pickle)
+            if self.settings.generation.backend == "ctranslate2":
+                from . import ct2
+
+                self._loaded[name] = ct2.load(self.ref(name), self.settings.generation,
+                                              self.notify)
+            else:
+                self._loaded[name] = load(self.ref(name), self.settings.generation,
+                                          self.settings.allow_pickle)
         return self._loaded[name]
 
     def summariser(self) -> Summariser:
@@ -70,8 +111,10 @@ class ModelRegistry:
 
         name = self.translator_name(src, tgt)
         if name not in self._translators:  # one model may serve several directions
-            self._translators[name] = Seq2SeqTranslator(self._load(name),
-                                                        self.settings.generation)
+            kind = Seq2SeqTranslator
+            if self.settings.generation.backend == "ctranslate2":
+                from .ct2 import CT2Translator as kind
+            self._translators[name] = kind(self._load(name), self.settings.generation)
         return self._translators[name]
 
     def loaded_names(self) -> list[str]:

@@ -13,6 +13,7 @@ class Generated:
     text: str
     tokens: int
     hit_limit: bool  # stopped by max_new_tokens rather than by end-of-sequence
+    ids: tuple[int, ...] = ()  # the generated token ids (no specials), for exact comparisons
 
 
 class Summariser(Protocol):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -67,6 +69,19 @@ def set_threads(threads: int | None) -> None:
     import torch
 
     torch.set_num_threads(max(1, threads or default_threads()))
+
+
+def release_memory() -> None:
+    """Give memory freed by finished batches back to the system. glibc keeps freed blocks
+    for reuse, and the next model's batches, of other sizes, would be stacked on top."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (musl): nothing to trim
+        return
+    if hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 @dataclass

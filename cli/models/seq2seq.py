@@ -7,10 +7,10 @@ is computed once per batch and handed to ``generate()`` for every requested leng
 from __future__ import annotations
 
 from ..config import Generation
-from ..engine import length_sorted_batches
+from ..engine import decoding_bytes, length_sorted_batches
 from ..lengths import LengthPreset, budget, tokens_per_word
 from .base import Generated
-from .runtime import LoadedModel
+from .runtime import LoadedModel, release_memory
 
 # Task prefixes of the families that were trained with one.
 PREFIXES = {"t5": "summarize: ", "mt5": "summarize: ", "umt5": "summarize: "}
@@ -67,7 +67,11 @@ class Seq2SeqSummariser:
         budgets = [budget(p, ratio) for p in presets]
         rows: list[list[Generated]] = [[] for _ in texts]
         prompts = [self.prefix + t for t in texts]
-        for batch in length_sorted_batches(self.count_tokens(texts), self.generation.batch_size):
+        lengths = [min(n, self.max_input_tokens) for n in self.count_tokens(texts)]
+        longest_output = max(b.max_new_tokens for b in budgets)
+        memory = decoding_bytes(self.loaded.config, getattr(self.loaded.dtype, "itemsize", 4),
+                                lambda _: longest_output)
+        for batch in length_sorted_batches(lengths, self.generation.batch_size, row_bytes=memory):
             enc = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True,
                             truncation=True, max_length=self.max_input_tokens)
             enc = enc.to(self.loaded.device)
@@ -82,15 +86,20 @@ class Seq2SeqSummariser:
                                           spend.max_new_tokens))
                     for i, seq in zip(batch, out, strict=True):
                         rows[i].append(decode(tokenizer, seq, spend.max_new_tokens))
+            release_memory()
         return rows
 
 
-def decode(tokenizer, sequence, max_new_tokens: int, prompt_len: int = 0) -> Generated:
-    """Text of one generated sequence, and whether it ran into the token limit."""
-    ids = sequence[prompt_len:].tolist()
+def decode(tokenizer, sequence, max_new_tokens: int, prompt_len: int = 0,
+           keep: int | None = None) -> Generated:
+    """Text of one generated sequence (its first ``keep`` tokens if given), and whether it
+    ran into the token limit."""
+    ids = sequence[prompt_len:]
+    ids = ids.tolist() if hasattr(ids, "tolist") else list(ids)  # a tensor, or plain ids
     specials = set(tokenizer.all_special_ids)
-    content = [t for t in ids if t not in specials]
+    content = [t for t in ids if t not in specials][:keep]
     eos = tokenizer.eos_token_id
     hit_limit = eos not in ids and len(content) >= max_new_tokens - 1
     text = tokenizer.decode(content, skip_special_tokens=True, clean_up_tokenization_spaces=True)
-    return Generated(text=" ".join(text.split()), tokens=len(content), hit_limit=hit_limit)
+    return Generated(text=" ".join(text.split()), tokens=len(content), hit_limit=hit_limit,
+                     ids=tuple(content))

@@ -7,9 +7,10 @@ window, all groups of all texts batched together, and joined back: nothing is cu
 from __future__ import annotations
 
 from ..config import Generation
-from ..engine import length_sorted_batches
+from ..engine import ACTIVATION_BYTES, decoding_bytes, length_sorted_batches
 from ..segment import split_sentences
-from .runtime import LoadedModel
+from .base import Generated
+from .runtime import LoadedModel, release_memory
 from .seq2seq import decode, generate_kwargs, input_window
 
 # Language codes of multilingual tokenizers, by tokenizer class name.
@@ -21,6 +22,18 @@ LANG_CODES = {
 # A translation can be longer than its source: keep the input to a third of the window
 # so that input and output both fit models with a hard position limit (Marian).
 INPUT_SHARE = 3
+
+
+def forced_tokens(source_tokens: int) -> int:
+    """Output length of one segment under ``force_lengths`` (benchmarks): as long as its
+    source, about what a real translation takes, and the same however segments are batched."""
+    return max(1, source_tokens)
+
+
+def forced_length_kwargs(tokens: int) -> dict:
+    """``generate()`` arguments that make every row exactly ``tokens`` long: no early
+    end-of-sequence, and no end-of-sequence forced onto the last step (Marian does that)."""
+    return {"max_new_tokens": tokens, "min_new_tokens": tokens, "forced_eos_token_id": None}
 
 
 class Seq2SeqTranslator:
@@ -71,6 +84,41 @@ class Seq2SeqTranslator:
         return parts
 
     def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
+        owners, segments = [], []
+        for index, text in enumerate(texts):
+            for segment in self.segments(text, src):
+                owners.append(index)
+                segments.append(segment)
+        outputs = [""] * len(segments)
+        lengths = self._count(segments) if segments else []
+        # Bytes per cached value: the model's dtype, else fp32 (CTranslate2 on CPU).
+        itemsize = getattr(getattr(self.loaded, "dtype", None), "itemsize", 4)
+        memory = decoding_bytes(self.loaded.config, itemsize, self._max_new)
+        # Translations run while the summariser is still loaded: a third of the memory.
+        for batch in length_sorted_batches(lengths, self.generation.batch_size, row_bytes=memory,
+                                           bytes_per_batch=ACTIVATION_BYTES // 3):
+            max_new = self._max_new(max(lengths[i] for i in batch))
+            keep = [forced_tokens(lengths[i]) if self.generation.force_lengths else None
+                    for i in batch]
+            done = self.generate([segments[i] for i in batch], src, tgt, max_new, keep)
+            for i, generated in zip(batch, done, strict=True):
+                outputs[i] = generated.text
+            release_memory()
+        joined: list[list[str]] = [[] for _ in texts]
+        for owner, text in zip(owners, outputs, strict=True):
+            joined[owner].append(text)
+        return [" ".join(parts) for parts in joined]
+
+    def _max_new(self, source_tokens: int) -> int:
+        """Room for a translation of a segment this long (within the model's positions)."""
+        if self.generation.force_lengths:
+            return forced_tokens(source_tokens)
+        return max(4, min(self.window - 2, 2 * source_tokens + 8))
+
+    def generate(self, segments: list[str], src: str, tgt: str, max_new: int,
+                 keep: list[int | None]) -> list[Generated]:
+        """One batched model call; ``keep`` caps each output (forced lengths). The one
+        method another backend (CTranslate2) replaces."""
         import torch
 
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
@@ -79,25 +127,12 @@ class Seq2SeqTranslator:
         if codes:
             tokenizer.src_lang = codes[src]
             extra["forced_bos_token_id"] = tokenizer.convert_tokens_to_ids(codes[tgt])
-        owners, segments = [], []
-        for index, text in enumerate(texts):
-            for segment in self.segments(text, src):
-                owners.append(index)
-                segments.append(segment)
-        outputs = [""] * len(segments)
-        lengths = self._count(segments) if segments else []
-        for batch in length_sorted_batches(lengths, self.generation.batch_size):
-            enc = tokenizer([segments[i] for i in batch], return_tensors="pt", padding=True)
-            enc = enc.to(self.loaded.device)
-            longest = max(lengths[i] for i in batch)
-            max_new = max(4, min(self.window - 2, 2 * longest + 8))
-            kwargs = generate_kwargs(self.generation, 0, max_new)
-            kwargs["min_new_tokens"] = 0 if not self.generation.force_lengths else max_new
-            with torch.inference_mode():
-                out = model.generate(**enc, **kwargs, **extra)
-            for i, seq in zip(batch, out, strict=True):
-                outputs[i] = decode(tokenizer, seq, max_new).text
-        joined: list[list[str]] = [[] for _ in texts]
-        for owner, text in zip(owners, outputs, strict=True):
-            joined[owner].append(text)
-        return [" ".join(parts) for parts in joined]
+        enc = tokenizer(segments, return_tensors="pt", padding=True).to(self.loaded.device)
+        kwargs = {**generate_kwargs(self.generation, 0, max_new), "min_new_tokens": 0}
+        if self.generation.force_lengths:
+            kwargs.update(forced_length_kwargs(max(k or 0 for k in keep)))
+        with torch.inference_mode():
+            out = model.generate(**enc, **kwargs, **extra)
+        # Greedy rows are independent: the first N tokens of a longer forced run are the
+        # run forced to N, so each segment keeps exactly its own forced length.
+        return [decode(tokenizer, seq, max_new, keep=k) for seq, k in zip(out, keep, strict=True)]

@@ -1,0 +1,519 @@
+#!/usr/bin/env python
+"""Throughput of the summarise engine against the naive path, on full-size random models.
+
+The naive path is what a user writes without our engine: for each document, for each
+length, one ``model.generate()`` on that document alone (fp32, batch size 1), then one
+translator ``generate()`` per summary.  The engine is the library itself
+(``Pipeline.run`` with the model classes of ``summarise.models``).  Both run in this
+one process, alternating (naive part 1, engine 1, naive part 2, engine 2, ...), on the
+same documents and settings: all three lengths, German and English output, greedy,
+with every output forced to a fixed number of tokens so that both paths do the same
+work; with the same dtype their token ids must be identical.  Peak memory is measured
+for each path in a subprocess of its own.
+
+    python bench/throughput.py --quick          # smoke run, a few minutes at most
+    python bench/throughput.py --docs 16        # the documented figures
+    python bench/throughput.py --docs 16 --engine ctranslate2 --engine torch-bf16
+
+Models are random-weight models of the real architectures (google/mt5-small as
+summariser, Helsinki-NLP/opus-mt-de-en / -en-de as translators), built offline once
+into a cache folder; their output is gibberish, their cost is the real one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "data" / "corpus_de_en.txt"
+KLEXIKON = ROOT.parent / "shared" / "eval-data" / "de-klexikon.dev.jsonl"
+ENGINES = {  # name -> Generation fields
+    "torch-fp32": {"backend": "torch", "dtype": "fp32"},
+    "torch-bf16": {"backend": "torch", "dtype": "bf16"},
+    "torch-int8": {"backend": "torch", "quantize": "int8"},
+    "ctranslate2": {"backend": "ctranslate2", "dtype": "auto"},  # int8 on CPU
+}
+DEFAULT_ENGINES = ("torch-fp32", "ctranslate2")
+SAME_DTYPE = "torch-fp32"  # the engine whose ids must equal the naive path's
+MODELS_VERSION = "2"  # bump when devmodels' full-size builds change
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- models and documents
+
+def build_models(cache: Path) -> dict[str, Path]:
+    """Full-size random models (built once, then reused from ``cache``)."""
+    from summarise import devmodels as dm
+
+    key = hashlib.sha256(repr((MODELS_VERSION, dm.MT5_SMALL_FULL, dm.OPUS_MT_FULL,
+                               CORPUS.stat().st_size)).encode()).hexdigest()[:10]
+    folder = cache / f"full-{key}"
+    plan = {"summariser": (dm.build_mt5, dm.MT5_SMALL_FULL, 0),
+            "de-en": (dm.build_marian, dm.OPUS_MT_FULL, 1),
+            "en-de": (dm.build_marian, dm.OPUS_MT_FULL, 2)}
+    paths = {}
+    for name, (build, size, seed) in plan.items():
+        path = folder / name
+        if not (path / "config.json").is_file():
+            log(f"building a random {name} model of the real size into {path} (once)")
+            work = folder / f".{name}-building"
+            shutil.rmtree(work, ignore_errors=True)
+            build(work, CORPUS, size, seed=seed)
+            shutil.rmtree(path, ignore_errors=True)
+            os.replace(work, path)
+        paths[name] = path
+    return paths
+
+
+def source_texts() -> tuple[list[str], str]:
+    """Long German texts: Klexikon articles where ../shared has them, else the test corpus."""
+    if KLEXIKON.is_file():
+        texts = []
+        with KLEXIKON.open(encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                if record.get("lang") == "de" and len(record.get("text", "").split()) > 300:
+                    texts.append(record["text"])
+        if texts:
+            return texts, f"German Klexikon articles ({KLEXIKON.name})"
+    lines = [line.strip() for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    german = [line for line in lines if line and _looks_german(line)]
+    chunks = [" ".join(german[i:i + 40]) for i in range(0, len(german), 40)]
+    return chunks, f"German lines of {CORPUS.relative_to(ROOT)}"
+
+
+def _looks_german(line: str) -> bool:
+    words = set(line.lower().split())
+    return len(words & {"der", "die", "das", "und", "ist", "nicht", "ein", "eine"}) >= 2
+
+
+def make_documents(count: int, words: int, tokenizer, window: int, prefix: str):
+    """``count`` documents of about ``words`` words, cut at a sentence boundary so that
+    each fits the summariser's window (a longer one would take the map-reduce path,
+    which the naive one-call path cannot be compared with)."""
+    from summarise import Document
+    from summarise.segment import count_words, split_sentences
+
+    texts, origin = source_texts()
+    docs = []
+    for index in range(count):
+        sentences = split_sentences(texts[index % len(texts)], "de")
+        if index >= len(texts):  # reuse texts from another starting sentence
+            sentences = sentences[(index // len(texts)) * 3:]
+        kept: list[str] = []
+        for sentence in sentences:
+            candidate = " ".join([*kept, sentence])
+            if count_words(candidate) > words or \
+                    len(tokenizer(prefix + candidate)["input_ids"]) > window:
+                break
+            kept.append(sentence)
+        docs.append(Document(id=f"doc{index:02d}", source=f"bench:{index}", text=" ".join(kept)))
+    return docs, origin
+
+
+# ---------------------------------------------------------------- the two paths
+
+def settings_for(engine: str, models: dict[str, Path], args):
+    from summarise import Settings
+    from summarise.config import Generation
+
+    generation = Generation(force_lengths=True, threads=args.threads, **ENGINES[engine])
+    return Settings(summariser=str(models["summariser"]),
+                    translators={"de-en": str(models["de-en"]), "en-de": str(models["en-de"])},
+                    langs=("de", "en"), lengths=tuple(args.length), generation=generation)
+
+
+class Recorder:
+    """Summaries as the engine's summariser returned them (before any cutting), by text."""
+
+    def __init__(self, inner, store: dict):
+        self._inner, self._store = inner, store
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def summarise(self, texts, lang, presets, *args, **kwargs):
+        rows = self._inner.summarise(texts, lang, presets, *args, **kwargs)
+        for text, row in zip(texts, rows, strict=True):
+            for preset, generated in zip(presets, row, strict=True):
+                self._store[(text, preset.name)] = generated
+        return rows
+
+
+def recording_registry(settings):
+    from summarise.models import ModelRegistry
+
+    class RecordingRegistry(ModelRegistry):
+        """The library's registry; it only notes the token ids its models wrote."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.recorded: dict = {}  # (document text, length) -> Generated
+            self.segments: dict = {}  # translated segment -> token ids
+
+        def summariser(self):
+            return Recorder(self.model_summariser(), self.recorded)
+
+        def model_summariser(self):
+            return super().summariser()
+
+        def translator(self, src, tgt):
+            translator = super().translator(src, tgt)
+            if "generate" not in vars(translator):  # note each segment's ids, once per model
+                def generate(segments, *args, _inner=translator.generate, **kwargs):
+                    done = _inner(segments, *args, **kwargs)
+                    self.segments.update(zip(segments, (g.ids for g in done), strict=True))
+                    return done
+
+                translator.generate = generate
+            return translator
+
+    return RecordingRegistry(settings, notify=log)
+
+
+def run_engine(pipeline, documents) -> dict:
+    """The engine: ``Pipeline.run`` in batches of 16 documents, as the CLI calls it."""
+    registry = pipeline.models
+    registry.recorded.clear()
+    registry.segments.clear()
+    results = []
+    for start in range(0, len(documents), 16):
+        results += pipeline.run(documents[start:start + 16])
+    out = {}
+    translator = registry.translator("de", "en")
+    for document, result in zip(documents, results, strict=True):
+        for summary in result.summaries:
+            if summary.lang != "de":
+                continue
+            out[(document.id, summary.length, "de")] = \
+                registry.recorded[(document.text, summary.length)].ids
+            pieces = translator.segments(summary.text, "de")  # what was sent to translation
+            out[(document.id, summary.length, "en")] = tuple(
+                token for piece in pieces for token in registry.segments[piece])
+    return out
+
+
+def run_naive(summariser, translator, documents, settings) -> dict:
+    """What a user writes without the engine: one document, one length, one call at a time,
+    then one translator call per summary (per sentence group of it, so that both paths
+    translate the same units: Marian's window is split the same way on both).
+
+    Only the models' own objects are used (``model.generate``, the tokenizers); settings
+    such as the token budgets, the cut of over-long summaries and the forced lengths come
+    from the library so that the work is the same as the engine's.
+    """
+    import torch
+    from summarise.lengths import budget, tokens_per_word
+    from summarise.models.seq2seq import decode
+    from summarise.models.translator import forced_length_kwargs, forced_tokens
+    from summarise.pipeline import fit
+
+    tokenizer, model = summariser.loaded.tokenizer, summariser.loaded.model
+    mt_tokenizer, mt_model = translator.loaded.tokenizer, translator.loaded.model
+    presets = [settings.presets[name] for name in settings.lengths]
+    spends = [budget(p, tokens_per_word(tokenizer, "de")) for p in presets]
+    common = {"num_beams": 1, "do_sample": False,
+              "no_repeat_ngram_size": settings.generation.no_repeat_ngram_size}
+    out = {}
+    with torch.inference_mode():
+        for document in documents:
+            enc = tokenizer(summariser.prefix + document.text, return_tensors="pt",
+                            truncation=True, max_length=summariser.max_input_tokens)
+            for preset, spend in zip(presets, spends, strict=True):
+                n = spend.max_new_tokens
+                ids = model.generate(**enc, max_new_tokens=n, min_new_tokens=n, **common)
+                generated = decode(tokenizer, ids[0], n)
+                out[(document.id, preset.name, "de")] = generated.ids
+                if "en" not in settings.langs:
+                    continue
+                translated: list[int] = []
+                for segment in translator.segments(fit(generated, preset, "de").text, "de"):
+                    mt_enc = mt_tokenizer(segment, return_tensors="pt")
+                    size = forced_tokens(mt_enc["input_ids"].shape[1])
+                    mt_ids = mt_model.generate(**mt_enc, **common, **forced_length_kwargs(size))
+                    translated += decode(mt_tokenizer, mt_ids[0], size).ids
+                out[(document.id, preset.name, "en")] = tuple(translated)
+    return out
+
+
+def warm_up(registry, documents, naive: bool = False) -> float:
+    """Load the models and run the path once on one sentence with a two-word length, so
+    that one-off costs stay out of the timed runs; returns the seconds it took."""
+    from summarise.lengths import LengthPreset
+    from summarise.pipeline import Pipeline
+
+    started = time.perf_counter()
+    first = documents[0].text.split(". ")[0] + "."
+    sentence = [replace(documents[0], id="warmup", text=first)]
+    tiny = replace(registry.settings, presets={"tiny": LengthPreset("tiny", 2, 1)},
+                   lengths=("tiny",))
+    if naive:
+        run_naive(registry.model_summariser(), registry.translator("de", "en"), sentence, tiny)
+    else:
+        Pipeline(tiny, registry).run(sentence)
+    return time.perf_counter() - started
+
+
+# ---------------------------------------------------------------- comparing outputs
+
+def agreement(reference: dict, other: dict) -> dict:
+    """Identical token ids, and token agreement: the share of positions holding the same
+    token (greedy decoding follows its own earlier tokens, so one change early on tends to
+    change the rest)."""
+    stats = {"summaries": 0, "summaries_identical": 0, "translations": 0,
+             "translations_identical": 0}
+    shares = {"de": [], "en": []}
+    for key, ref in reference.items():
+        got = other.get(key, ())
+        kind = "summaries" if key[2] == "de" else "translations"
+        stats[kind] += 1
+        if got == ref:
+            stats[f"{kind}_identical"] += 1
+        longest = max(len(ref), len(got), 1)
+        shares[key[2]].append(sum(x == y for x, y in zip(ref, got, strict=False)) / longest)
+    for lang, values in shares.items():
+        kind = "summaries" if lang == "de" else "translations"
+        stats[f"{kind}_token_agreement"] = round(sum(values) / max(1, len(values)), 4)
+    return stats
+
+
+# ---------------------------------------------------------------- memory (subprocess)
+
+def measure_memory(path: str, args) -> dict:
+    """Child side: load what ``path`` needs, run it, report this process's peak RSS."""
+    from summarise.pipeline import Pipeline
+
+    models = build_models(args.models_dir)
+    engine = SAME_DTYPE if path == "naive" else path
+    registry = recording_registry(settings_for(engine, models, args))
+    summariser = registry.summariser()
+    documents, _ = make_documents(args.docs, args.words, summariser.tokenizer,
+                                  summariser.max_input_tokens, summariser.prefix)
+    if path == "naive":
+        translator = registry.translator("de", "en")
+        run_naive(registry.model_summariser(), translator, documents, registry.settings)
+    else:
+        run_engine(Pipeline(registry.settings, registry), documents)
+    return {"peak_rss_mb": round(peak_rss_kb() / 1024, 1), "loaded": registry.loaded_names(),
+            "docs": len(documents)}
+
+
+def peak_rss_kb() -> int:
+    """This process's peak RSS. ``VmHWM`` starts afresh at exec; ``ru_maxrss`` would carry
+    the parent's peak over into the child, since it survives fork and exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    import resource  # not Linux: the best there is
+
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return usage // 1024 if sys.platform == "darwin" else usage
+
+
+def memory_of(path: str, docs: int, args) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--measure-memory", path,
+               "--docs", str(docs), "--words", str(args.words),
+               "--models-dir", str(args.models_dir)]
+    for length in args.length:
+        command += ["--length", length]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"memory run of {path} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- main
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=16, help="documents (default 16)")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 2 documents, the short length, the fp32 engine only "
+                        "(unless --length / --engine say otherwise)")
+    parser.add_argument("--engine", action="append", choices=sorted(ENGINES),
+                        help="engine(s) to run against the naive path; repeat. The final "
+                        "line reports the first. [default: torch-fp32 and ctranslate2]")
+    parser.add_argument("--length", action="append", choices=["short", "medium", "long"],
+                        help="summary length(s); repeat [default: all three]")
+    parser.add_argument("--words", type=int, default=450,
+                        help="words per document, at most (default 450; documents are also "
+                        "cut to fit the summariser's 512-token window)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="CPU threads [default: all cores this process may use]")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="skip the peak-RSS subprocesses")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    parser.add_argument("--models-dir", type=Path, default=cache / "summarise" / "bench-models",
+                        help="where the random models are built once (default: %(default)s)")
+    parser.add_argument("--measure-memory", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.docs = min(args.docs, 2)
+        args.engine = args.engine or ["torch-fp32"]
+        args.length = args.length or ["short"]
+    args.length = list(dict.fromkeys(args.length or ["short", "medium", "long"]))
+    args.engine = list(dict.fromkeys(args.engine or DEFAULT_ENGINES))
+    if "ctranslate2" in args.engine and not _has_ctranslate2():
+        log("ctranslate2 is not installed (pip install 'summarise[ctranslate2]'): skipped")
+        args.engine.remove("ctranslate2")
+        if not args.engine:
+            parser.error("no engine left to run")
+    return args
+
+
+def _has_ctranslate2() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("ctranslate2") is not None
+
+
+def chunks(items: list, parts: int) -> list[list]:
+    size, extra = divmod(len(items), parts)
+    out, start = [], 0
+    for index in range(parts):
+        end = start + size + (1 if index < extra else 0)
+        out.append(items[start:end])
+        start = end
+    return out
+
+
+def main(argv=None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = parse_args(argv)
+    if args.measure_memory:
+        print(json.dumps(measure_memory(args.measure_memory, args)))
+        return 0
+    from summarise.models.runtime import default_threads
+    from summarise.pipeline import Pipeline
+
+    models = build_models(args.models_dir)
+    registries = {e: recording_registry(settings_for(e, models, args)) for e in args.engine}
+    naive_registry = registries.get(SAME_DTYPE) or recording_registry(
+        settings_for(SAME_DTYPE, models, args))
+    naive_summariser = naive_registry.model_summariser()
+    naive_translator = naive_registry.translator("de", "en")
+    documents, origin = make_documents(args.docs, args.words, naive_summariser.tokenizer,
+                                       naive_summariser.max_input_tokens,
+                                       naive_summariser.prefix)
+    words = [len(d.text.split()) for d in documents]
+    tokens = naive_summariser.count_tokens([d.text for d in documents])
+    log(f"{len(documents)} documents from {origin}: {sum(words) / len(words):.0f} words, "
+        f"{sum(tokens) / len(tokens):.0f} tokens on average")
+    pipelines = {e: Pipeline(r.settings, r) for e, r in registries.items()}
+    load = {"naive": warm_up(naive_registry, documents, naive=True)}
+    for engine, registry in registries.items():
+        log(f"loading and warming up {engine}")
+        load[engine] = warm_up(registry, documents)
+
+    load_before = os.getloadavg()[0]
+    seconds = dict.fromkeys(["naive", *pipelines], 0.0)
+    outputs: dict[str, dict] = {"naive": {}}
+    parts = chunks(documents, len(pipelines) + 1)
+    order = []
+    for index, part in enumerate(parts):
+        if part:
+            log(f"naive path: documents {part[0].id}..{part[-1].id}")
+            started = time.perf_counter()
+            outputs["naive"].update(run_naive(naive_summariser, naive_translator, part,
+                                              naive_registry.settings))
+            seconds["naive"] += time.perf_counter() - started
+            order.append(f"naive[{index + 1}]")
+        if index < len(pipelines):
+            engine = list(pipelines)[index]
+            log(f"engine {engine}: all {len(documents)} documents")
+            started = time.perf_counter()
+            outputs[engine] = run_engine(pipelines[engine], documents)
+            seconds[engine] = time.perf_counter() - started
+            order.append(engine)
+
+    memory = {}
+    if not args.no_memory:
+        for path in ["naive", *pipelines]:
+            count = min(len(documents), 2) if path == "naive" else len(documents)
+            log(f"peak memory of {path} in a subprocess ({count} documents)")
+            memory[path] = memory_of(path, count, args)
+
+    report = {"documents": len(documents), "source": origin,
+              "words_mean": round(sum(words) / len(words), 1),
+              "tokens_mean": round(sum(tokens) / len(tokens), 1),
+              "lengths": list(naive_registry.settings.lengths), "langs": ["de", "en"],
+              "threads": args.threads or default_threads(), "order": order,
+              "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+              "paths": {}}
+    for path in ["naive", *pipelines]:
+        entry = {"seconds": round(seconds[path], 2),
+                 "docs_per_s": round(len(documents) / seconds[path], 4),
+                 "load_and_warmup_s": round(load[path], 1)}
+        if path != "naive":
+            entry["speedup"] = round(seconds["naive"] / seconds[path], 3)
+            entry["outputs"] = agreement(outputs["naive"], outputs[path])
+        if memory:
+            entry["peak_rss_mb"] = memory[path]["peak_rss_mb"]
+            entry["rss_ratio"] = round(memory[path]["peak_rss_mb"]
+                                       / memory["naive"]["peak_rss_mb"], 3)
+            entry["models_loaded"] = len(memory[path]["loaded"])
+        report["paths"][path] = entry
+    primary = report["paths"][args.engine[0]]
+    report.update(primary=args.engine[0], speedup=primary["speedup"],
+                  rss_ratio=primary.get("rss_ratio"))
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_report(report)
+    same = report["paths"].get(SAME_DTYPE, {}).get("outputs")
+    if same and (same["summaries_identical"] < same["summaries"]
+                 or same["translations_identical"] < same["translations"]):
+        log("warning: the fp32 engine's outputs differ from the naive path's (see above)")
+    return 0
+
+
+def print_report(report: dict) -> None:
+    print(f"{report['documents']} German documents ({report['source']}), "
+          f"{report['words_mean']:.0f} words / {report['tokens_mean']:.0f} tokens on average; "
+          f"lengths {', '.join(report['lengths'])} x languages de, en; greedy, forced lengths; "
+          f"{report['threads']} threads")
+    print(f"order of the runs in this process: {' '.join(report['order'])}; machine load "
+          f"average {report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after")
+    print(f"{'path':<12} {'docs/s':>8} {'seconds':>9} {'speedup':>8} {'peak RSS MB':>12} "
+          f"{'RSS ratio':>9}  outputs vs the naive path (fp32)")
+    for path, entry in report["paths"].items():
+        rss = entry.get("peak_rss_mb")
+        ratio = entry.get("rss_ratio")
+        print(f"{path:<12} {entry['docs_per_s']:>8.3f} {entry['seconds']:>9.1f} "
+              f"{entry.get('speedup', 1.0):>7.2f}x {rss if rss else '-':>12} "
+              f"{f'{ratio:.2f}' if ratio else '-':>9}  {describe(entry.get('outputs'))}")
+    print(f"speedup: {report['speedup']:.2f}x  rss_ratio: "
+          + (f"{report['rss_ratio']:.2f}" if report["rss_ratio"] else "n/a"))
+
+
+def describe(stats: dict | None) -> str:
+    if not stats:
+        return "-"
+    return (f"identical {stats['summaries_identical']}/{stats['summaries']} summaries, "
+            f"{stats['translations_identical']}/{stats['translations']} translations; "
+            f"token agreement {stats['summaries_token_agreement']:.1%} / "
+            f"{stats['translations_token_agreement']:.1%}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
