@@ -3,15 +3,20 @@
 rouge-score (and the tools built on it) keep only ``[a-z0-9]``, so "Größe" becomes
 "gr e" and German scores are wrong.  Here every letter and digit of any script is kept:
 text is NFKC-normalised and case-folded (so "ß" equals "ss", as in Swiss spelling),
-then split at anything that is not a letter or digit.  On plain-ASCII English that is
-exactly rouge-score's tokenisation, which keeps our English scores comparable.
+then split at anything that is not a letter or digit.  Numeric characters that are not
+digits (vulgar fractions "½", superscripts "²") are kept as tokens of their own and not
+NFKC-folded, which would glue them to the digits before ("11½" -> "111", "2").  On
+plain-ASCII English all of this is exactly rouge-score's tokenisation.
 
 Stemming, like rouge-score, touches only tokens longer than three characters:
 
-* ``auto``: English gets the original Porter algorithm (snowballstemmer's ``porter``, as
-  rouge-score's ``use_stemmer=True``); German gets Snowball German with the umlauts the
-  algorithm strips put back ("größe" -> "gröss", not "gross"), so "schön" and "schon"
-  stay different words and an ASCII-folded copy of a German summary is not a match.
+* ``auto``: English gets NLTK's ``PorterStemmer()`` in its default mode
+  (NLTK_EXTENSIONS), the stemmer of rouge-score's ``use_stemmer=True`` (the original
+  Porter algorithm stems ~3% of news tokens differently: they -> thei, news -> new);
+  German gets Snowball German with the umlauts the algorithm strips put back
+  ("größe" -> "gröss", not "gross"), so "schön" and "schon" stay different words and an
+  ASCII-folded copy of a German summary is not a match.  rouge-score has no German: there
+  (and for letters outside ASCII) the scores are ours by design.
 * ``snowball``: the plain Snowball stemmer of each language (English: Porter2; German:
   umlauts folded), for comparison with tools that use it.
 * ``none``: no stemming.
@@ -27,16 +32,29 @@ from functools import lru_cache
 from ..segment import split_sentences
 
 STEMMER_CHOICES = ("auto", "snowball", "none")
-TOKENIZER = "unicode-nfkc-casefold-alnum"
+TOKENIZER = "unicode-alnum"
+NORMALISATION = "nfkc,casefold,numeric-signs-apart"
 MIN_STEM_LENGTH = 4  # rouge-score stems only tokens longer than 3 characters
 
 _TOKEN = re.compile(r"[^\W_]+")
 _UMLAUT_FOLD = str.maketrans("äöü", "aou")
+# Numeric characters that are not decimal digits: fractions, super- and subscripts...
+_OTHER_NUMERIC = re.compile(r"[\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218b"
+                            r"\u2460-\u24ff\u2776-\u2793]")
 
 
 def normalise(text: str) -> str:
-    """NFKC + case folding: the form every metric compares."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC + case folding: the form every metric compares (numeric signs kept apart)."""
+    if text.isascii():
+        return text.lower()
+    pieces = _OTHER_NUMERIC.split(text)
+    if len(pieces) == 1:
+        return unicodedata.normalize("NFKC", text).casefold()
+    signs = _OTHER_NUMERIC.findall(text)
+    out = [unicodedata.normalize("NFKC", pieces[0]).casefold()]
+    for sign, piece in zip(signs, pieces[1:], strict=True):
+        out += [f" {sign} ", unicodedata.normalize("NFKC", piece).casefold()]
+    return "".join(out)
 
 
 def tokenize(text: str) -> list[str]:
@@ -49,22 +67,47 @@ def stemmer_name(choice: str, lang: str) -> str:
     if choice not in STEMMER_CHOICES:
         raise ValueError(f"unknown stemmer {choice!r}; choose from {', '.join(STEMMER_CHOICES)}")
     if choice == "auto":
-        return "german" if lang == "de" else "porter"
+        return "german" if lang == "de" else "nltk-porter"
     if choice == "snowball":
         return "snowball-german" if lang == "de" else "snowball-english"
     return choice
 
 
 def describe_stemmers(choice: str) -> str:
-    """For the signature: which stemmer each language gets under ``choice``."""
-    return ",".join(f"{lang}={stemmer_name(choice, lang)}" for lang in ("de", "en"))
+    """For the signature: which stemmer each language gets under ``choice``, with the
+    version of the package that implements it (stemmers change between versions)."""
+    return ",".join(f"{lang}={_with_version(stemmer_name(choice, lang))}"
+                    for lang in ("de", "en"))
+
+
+def _with_version(name: str) -> str:
+    if name == "none":
+        return name
+    package = "nltk" if name == "nltk-porter" else "snowballstemmer"
+    return f"{name}@{package_version(package)}"
+
+
+def package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "missing"
 
 
 @lru_cache(maxsize=8)
 def _snowball(algorithm: str):
     import snowballstemmer
 
-    return snowballstemmer.stemmer(algorithm)
+    return snowballstemmer.stemmer(algorithm).stemWord
+
+
+@lru_cache(maxsize=1)
+def _nltk_porter():
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer().stem  # default mode NLTK_EXTENSIONS, as rouge-score
 
 
 class Stemmer:
@@ -73,9 +116,12 @@ class Stemmer:
     def __init__(self, name: str):
         self.name = name
         self._cache: dict[str, str] = {}
-        algorithm = {"porter": "porter", "german": "german", "snowball-german": "german",
+        algorithm = {"german": "german", "snowball-german": "german",
                      "snowball-english": "english"}.get(name)
-        self._stem = _snowball(algorithm).stemWord if algorithm else None
+        if algorithm is None and name not in ("nltk-porter", "none"):
+            raise ValueError(f"unknown stemmer {name!r}")
+        self._stem = (_nltk_porter() if name == "nltk-porter" else
+                      _snowball(algorithm) if algorithm else None)
 
     def __call__(self, token: str) -> str:
         stem = self._cache.get(token)
@@ -134,6 +180,14 @@ class Analyzer:
 _INNER_END = re.compile(r"[.!?…][\"'»«“”’)\]]*\s*\S")
 
 
+# pysbd's time grows with the square of a paragraph's length (each abbreviation it finds
+# is replaced in the whole paragraph): long paragraphs are cut first where a sentence
+# surely ends: a lower-case word of 4+ letters, sentence punctuation, space, capital.
+LONG_PARAGRAPH = 3000
+_SURE_END = re.compile(r"(?<=[a-zäöüß]{4}[.!?])\s+(?=[A-ZÄÖÜ])")
+_NOT_ENDS = ("inkl.", "evtl.", "zzgl.", "bspw.", "insb.", "resp.", "ebd.", "usw.")
+
+
 @lru_cache(maxsize=4096)
 def sentences_of(text: str, lang: str) -> tuple[str, ...]:
     """``split_sentences``, cached, and skipping pysbd (slow) on lines that are one sentence.
@@ -144,13 +198,24 @@ def sentences_of(text: str, lang: str) -> tuple[str, ...]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and not any(_INNER_END.search(line) for line in lines):
         return tuple(lines)
+    if any(len(line) > LONG_PARAGRAPH for line in lines):
+        text = "\n".join(piece for line in lines for piece in _cut_long(line))
     return tuple(split_sentences(text, lang))
 
 
-def splitter_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def _cut_long(paragraph: str) -> list[str]:
+    """``paragraph`` in pieces of about ``LONG_PARAGRAPH`` characters, cut at sure ends."""
+    pieces, start = [], 0
+    while len(paragraph) - start > LONG_PARAGRAPH:
+        for match in _SURE_END.finditer(paragraph, start + LONG_PARAGRAPH):
+            if not paragraph[:match.start()].endswith(_NOT_ENDS):
+                pieces.append(paragraph[start:match.start()])
+                start = match.end()
+                break
+        else:
+            break
+    return [*pieces, paragraph[start:]]
 
-    try:
-        return f"pysbd-{version('pysbd')}"
-    except PackageNotFoundError:  # pragma: no cover - pysbd is a hard dependency
-        return "pysbd"
+
+def splitter_version() -> str:
+    return f"pysbd-{package_version('pysbd')}"

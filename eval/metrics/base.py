@@ -59,7 +59,8 @@ class Metric:
 
 
 class ReferenceMetric(Metric):
-    """A metric computed against each reference in turn; the best reference counts.
+    """A metric computed against each reference in turn, then combined: the best
+    reference counts (``combine="best"``), or the mean over references (``"mean"``).
 
     ``groups`` maps the key that picks the best reference (an F-score) to the keys that
     are reported from that same reference (its precision and recall), as rouge-score's
@@ -67,20 +68,28 @@ class ReferenceMetric(Metric):
     """
 
     groups: ClassVar[dict[str, tuple[str, ...]]]
+    combine: str = "best"
 
     def analyse(self, text: str, lang: str) -> object:
         """What ``compare`` works on (tokens, say); the hypothesis is analysed once."""
         return text
+
+    def analyse_hypothesis(self, text: str, lang: str) -> object:
+        """``analyse`` for the hypothesis, which may prepare more (it meets every reference)."""
+        return self.analyse(text, lang)
 
     def compare(self, hypothesis, reference) -> dict[str, float]:
         """Scores of one analysed hypothesis against one analysed reference."""
         raise NotImplementedError
 
     def score(self, sample: Sample) -> dict[str, float]:
-        hypothesis = self.analyse(sample.hypothesis, sample.lang)
+        hypothesis = self.analyse_hypothesis(sample.hypothesis, sample.lang)
         per_reference = [self.compare(hypothesis, self.analyse(ref, sample.lang))
                          for ref in sample.references]
         result: dict[str, float] = {}
+        if self.combine == "mean":
+            return {key: sum(p[key] for p in per_reference) / len(per_reference)
+                    for key in per_reference[0]}
         for picker, reported in self.groups.items():
             best = max(per_reference, key=lambda scores: scores[picker])
             result.update({key: best[key] for key in reported})

@@ -1,9 +1,11 @@
 """ROUGE-1/2/L/Lsum: small pure scoring functions plus the ``Rouge`` metric over them.
 
-The functions follow Lin (2004) as implemented by Google's rouge-score, so that on
-plain-ASCII English with the Porter stemmer the numbers agree with it; what differs is
-the tokenizer (``text.tokenize`` keeps every script's letters) and ROUGE-Lsum's
-sentences, which come from the language-aware splitter instead of newlines.
+The functions follow Lin (2004) as implemented by Google's rouge-score: on plain-ASCII
+English with its stemmer (NLTK Porter) every score equals rouge-score's, ROUGE-Lsum
+included (same LCS choice; rouge-score's Lsum given the same sentences, one per line).
+What differs by design is the tokenizer outside ASCII (``text.tokenize`` keeps every
+script's letters), German stemming, and ROUGE-Lsum's sentences, which come from the
+language-aware splitter instead of newlines.
 
 ROUGE-L is the LCS over the whole summary; ROUGE-Lsum is the summary-level union LCS
 over sentences (the "rougeLsum" of papers on CNN/DM).  Both are reported because tools
@@ -17,6 +19,7 @@ from typing import NamedTuple
 
 from ..text import Analyzer, describe_stemmers
 from .base import Key, ReferenceMetric
+from .lcs import SentenceLayout, lcs_length
 
 
 class Score(NamedTuple):
@@ -45,25 +48,6 @@ def rouge_n(reference: list[str], hypothesis: list[str], n: int) -> Score:
     return Score(precision, recall, fmeasure(precision, recall))
 
 
-def lcs_length(a: list[str], b: list[str]) -> int:
-    """Length of the longest common subsequence, bit-parallel (one big-int step per token).
-
-    Crochemore et al. (2001): row vector ``v`` has a 0 bit at every position of ``a``
-    that ends a match; the LCS length is the number of 0 bits.
-    """
-    if not a or not b:
-        return 0
-    masks: dict[str, int] = {}
-    for i, token in enumerate(a):
-        masks[token] = masks.get(token, 0) | (1 << i)
-    full = (1 << len(a)) - 1
-    v = full
-    for token in b:
-        u = v & masks.get(token, 0)
-        v = ((v + u) | (v - u)) & full
-    return len(a) - v.bit_count()
-
-
 def rouge_l(reference: list[str], hypothesis: list[str]) -> Score:
     if not reference or not hypothesis:
         return ZERO
@@ -72,50 +56,24 @@ def rouge_l(reference: list[str], hypothesis: list[str]) -> Score:
     return Score(precision, recall, fmeasure(precision, recall))
 
 
-def lcs_positions(reference: list[str], hypothesis: list[str]) -> list[int]:
-    """Positions in ``reference`` of one LCS with ``hypothesis``.
-
-    Hypothesis tokens absent from the reference cannot be in any LCS and are dropped
-    first; the table and backtracking are rouge-score's.
-    """
-    vocabulary = set(reference)
-    hypothesis = [t for t in hypothesis if t in vocabulary]
-    rows, cols = len(reference), len(hypothesis)
-    if not cols:
-        return []
-    table = [[0] * (cols + 1)]
-    for ref_token in reference:
-        above = table[-1]
-        row = [0]
-        for j, hyp_token in enumerate(hypothesis):
-            row.append(above[j] + 1 if ref_token == hyp_token else max(above[j + 1], row[j]))
-        table.append(row)
-    positions: list[int] = []
-    i, j = rows, cols
-    while i > 0 and j > 0:
-        if reference[i - 1] == hypothesis[j - 1]:
-            positions.append(i - 1)
-            i, j = i - 1, j - 1
-        elif table[i][j - 1] > table[i - 1][j]:
-            j -= 1
-        else:
-            i -= 1
-    return positions[::-1]
-
-
-def rouge_lsum(reference: list[list[str]], hypothesis: list[list[str]]) -> Score:
+def rouge_lsum(reference: list[list[str]], hypothesis: list[list[str]] | SentenceLayout
+               ) -> Score:
     """Summary-level LCS: per reference sentence, the union of its LCS with every
-    hypothesis sentence; each token is counted at most as often as it occurs on both sides."""
+    hypothesis sentence; each token is counted at most as often as it occurs on both sides.
+
+    ``hypothesis`` may come laid out already (one layout serves every reference).
+    """
+    layout = hypothesis if isinstance(hypothesis, SentenceLayout) else SentenceLayout(
+        hypothesis)
     ref_total = sum(map(len, reference))
-    hyp_total = sum(map(len, hypothesis))
+    hyp_total = layout.size
     if not ref_total or not hyp_total:
         return ZERO
     ref_left = Counter(t for sentence in reference for t in sentence)
-    hyp_left = Counter(t for sentence in hypothesis for t in sentence)
+    hyp_left = layout.counts()
     hits = 0
     for sentence in reference:
-        union = sorted(set().union(*(lcs_positions(sentence, h) for h in hypothesis)))
-        for token in (sentence[i] for i in union):
+        for token in (sentence[i] for i in layout.union_positions(sentence)):
             if ref_left[token] > 0 and hyp_left[token] > 0:
                 hits += 1
                 ref_left[token] -= 1
@@ -134,7 +92,7 @@ class Rouge(ReferenceMetric):
     """ROUGE-1/2/L/Lsum precision, recall and F1 (x100), best reference by each F1."""
 
     name = "rouge"
-    version = "1"
+    version = "2"
     uses_stemmer = True
     keys = tuple(Key(f"{v}_{part}", f"{_LABELS[v]} {label}")
                  for v in VARIANTS for part, label in _PARTS.items())
@@ -152,6 +110,10 @@ class Rouge(ReferenceMetric):
             self._analyzers[lang] = Analyzer.for_lang(lang, self.stemmer)
         analyzer = self._analyzers[lang]
         return analyzer.tokens(text), analyzer.sentence_tokens(text)
+
+    def analyse_hypothesis(self, text: str, lang: str) -> tuple[list[str], SentenceLayout]:
+        tokens, sentences = self.analyse(text, lang)
+        return tokens, SentenceLayout(sentences)
 
     def compare(self, hypothesis, reference) -> dict[str, float]:
         (hyp_tokens, hyp_sentences), (ref_tokens, ref_sentences) = hypothesis, reference
