@@ -24,7 +24,9 @@ from pathlib import Path
 from ..config import LANGS
 from ..errors import UsageError
 
-REFERENCE_MODES = ("all", "first")
+# first: the primary reference ('summary'), as published single-reference scores are made;
+# all: every reference, the best one counts; mean: every reference, averaged.
+REFERENCE_MODES = ("first", "all", "mean")
 SEEDS_FILE = "seeds.jsonl"
 
 
@@ -72,7 +74,7 @@ class Dataset:
 
 
 def load_dataset(path: Path, limit: int | None = None, summary_lang: str | None = None,
-                 references: str = "all") -> Dataset:
+                 references: str = "first") -> Dataset:
     """Read a JSONL dataset; a ``UsageError`` names the file, line and what is wrong."""
     try:
         raw = path.read_bytes()
@@ -85,7 +87,7 @@ def load_dataset(path: Path, limit: int | None = None, summary_lang: str | None 
 
 
 def seed_dataset(limit: int | None = None, summary_lang: str | None = None,
-                 references: str = "all") -> Dataset:
+                 references: str = "first") -> Dataset:
     """The seed article with the reference abstracts shipped in ``summarise.eval``.
 
     It holds one record per output language; ``summary_lang`` keeps one of them.
@@ -100,9 +102,9 @@ def seed_dataset(limit: int | None = None, summary_lang: str | None = None,
 
 
 def parse_dataset(raw: bytes, origin: str, name: str, limit: int | None = None,
-                  summary_lang: str | None = None, references: str = "all") -> Dataset:
+                  summary_lang: str | None = None, references: str = "first") -> Dataset:
     if references not in REFERENCE_MODES:
-        raise UsageError(f"--references {references!r}: use {' or '.join(REFERENCE_MODES)}")
+        raise UsageError(f"--references {references!r}: use {', '.join(REFERENCE_MODES)}")
     if summary_lang is not None and summary_lang not in LANGS:
         raise UsageError(f"--summary-lang {summary_lang!r}: use de or en")
     try:
@@ -157,7 +159,8 @@ def _record(line: str, where: str, summary_lang: str | None, mode: str) -> Recor
     if not refs and not by_length:
         raise UsageError(f"{where}: needs a reference ('summary' or 'references')")
     if mode == "first":
-        refs = refs[:1]
+        primary = data.get("summary") if wanted == own else None
+        refs = [primary] if isinstance(primary, str) and primary.strip() else refs[:1]
         by_length = {k: v[:1] for k, v in by_length.items()}
     return Record(id=data["id"], lang=lang, text=data["text"], summary_lang=wanted,
                   references=tuple(refs), references_by_length=by_length)

@@ -50,6 +50,7 @@ class EvalResult:
     predictions: list[Prediction]
     units: list[ScoredUnit]
     aggregate: dict[str, dict[str, dict]]
+    corpus: dict = field(default_factory=dict)
     missing: list[dict] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -63,6 +64,7 @@ class EvalResult:
             "metrics": {k.name: {"label": k.label, "short": k.brief,
                                  "higher_is_better": k.higher_is_better, "unit": k.unit}
                         for k in self.keys},
+            "corpus": self.corpus,
             "aggregate": self.aggregate, "missing": self.missing, "seconds": self.seconds,
             "documents": [u.to_dict() for u in self.units],
         }
@@ -70,17 +72,17 @@ class EvalResult:
 
 def evaluate(dataset: Dataset, system: System, lengths: dict[str, int],
              metric_names: tuple[str, ...] = DEFAULT_METRICS, stemmer: str = "auto",
-             references: str = "all", bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
+             references: str = "first", bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
              reporter=None) -> EvalResult:
     """Run ``system`` over ``dataset`` at ``lengths`` ({name: target words}) and score it."""
-    metrics = build_metrics(metric_names, stemmer)
+    metrics = build_metrics(metric_names, stemmer, references)
     started = time.perf_counter()
     progress = reporter.progress(len(dataset.records)) if reporter else nullcontext(
         lambda n=1, label="": None)
     with progress as advance:
         predictions = list(system.predict(dataset.records, lengths, advance))
     produced = time.perf_counter()
-    units, missing = score_predictions(dataset, predictions, lengths, metrics)
+    units, missing, corpus = score_predictions(dataset, predictions, lengths, metrics)
     if not units:
         example = f" (the first has id {predictions[0].id!r})" if predictions else ""
         raise UsageError(f"none of the {len(predictions)} prediction(s){example} matches a "
@@ -102,7 +104,7 @@ def evaluate(dataset: Dataset, system: System, lengths: dict[str, int],
         signature=format_signature(fields), signature_fields=fields, keys=keys,
         predictions=predictions, units=units,
         aggregate=aggregate(units, names, bootstrap, list(lengths)),
-        missing=missing)
+        corpus=corpus, missing=missing)
     result.seconds = {"system": round(produced - started, 3), "scoring": round(
         scored - produced, 3), "aggregation": round(time.perf_counter() - scored, 3)}
     return result
@@ -110,25 +112,45 @@ def evaluate(dataset: Dataset, system: System, lengths: dict[str, int],
 
 def score_predictions(dataset: Dataset, predictions: list[Prediction],
                       lengths: dict[str, int], metrics: list[Metric]
-                      ) -> tuple[list[ScoredUnit], list[dict]]:
-    """Score each prediction against its record; list the record × length pairs lacking one."""
+                      ) -> tuple[list[ScoredUnit], list[dict], dict]:
+    """Score each prediction against its record; list the record × length pairs lacking
+    one; and the corpus-level figures (overall and per language/length group)."""
     records = {record.key: record for record in dataset.records}
-    units: list[ScoredUnit] = []
+    scored: list[tuple[Prediction, Sample]] = []
     done: set[tuple[str, str, str]] = set()
     for prediction in predictions:
         record = records.get((prediction.id, prediction.lang))
         if record is None or prediction.key in done or prediction.length not in lengths:
             continue
         done.add(prediction.key)
-        sample = Sample(hypothesis=prediction.text,
-                        references=record.references_for(prediction.length),
-                        source=record.text, lang=prediction.lang, source_lang=record.lang,
-                        target_words=lengths[prediction.length])
-        scores: dict[str, float] = {}
-        for metric in metrics:
-            scores.update(metric.score(sample))
-        units.append(ScoredUnit(prediction.id, prediction.lang, prediction.length, scores))
+        scored.append((prediction, Sample(
+            hypothesis=prediction.text, references=record.references_for(prediction.length),
+            source=record.text, lang=prediction.lang, source_lang=record.lang,
+            target_words=lengths[prediction.length])))
+    per_unit: list[dict[str, float]] = [{} for _ in scored]
+    corpus: dict = {}
+    samples = [sample for _, sample in scored]
+    groups: dict[str, list[int]] = {}
+    for i, (prediction, _) in enumerate(scored):
+        groups.setdefault(f"{prediction.lang}/{prediction.length}", []).append(i)
+    for metric in metrics:
+        if getattr(metric, "corpus", False) and samples:
+            documents, overall = metric.score_corpus(samples)
+            for scores, more in zip(per_unit, documents, strict=True):
+                scores.update(more)
+            corpus[metric.key] = overall[metric.key]
+            corpus["nrefs"] = overall["nrefs"]
+            corpus.setdefault("signatures", {})[metric.key] = overall["signature"]
+            for group, members in groups.items() if len(groups) > 1 else ():
+                _, figure = metric.score_corpus([samples[i] for i in members])
+                corpus.setdefault("groups", {}).setdefault(group, {})[metric.key] = figure[
+                    metric.key]
+        else:
+            for scores, sample in zip(per_unit, samples, strict=True):
+                scores.update(metric.score(sample))
+    units = [ScoredUnit(p.id, p.lang, p.length, scores)
+             for (p, _), scores in zip(scored, per_unit, strict=True)]
     missing = [{"id": r.id, "lang": r.summary_lang, "length": length}
                for r in dataset.records for length in lengths
                if (r.id, r.summary_lang, length) not in done]
-    return units, missing
+    return units, missing, corpus

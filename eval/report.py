@@ -85,9 +85,38 @@ def score_table_rows(result: EvalResult, keys: list[str] | None = None
                             for g in groups)]]
     for name in keys or headline_keys(result.keys):
         key = by_name[name]
+        if name in CORPUS_LABELS and name in result.corpus:
+            rows.append([CORPUS_LABELS[name], *(f"{corpus_figure(result, g, name):.2f}"
+                                                for g in groups)])
         rows.append([key.label, *(format_stat(result.aggregate[g][name], key.unit)
                                   for g in groups)])
     return header, rows
+
+
+CORPUS_LABELS = {"chrf": "chrF++ (corpus, sacreBLEU)", "bleu": "BLEU (corpus, sacreBLEU)"}
+
+
+def corpus_figure(result: EvalResult, group: str, key: str) -> float:
+    """sacreBLEU's corpus score of ``group`` (the whole run when it has one group)."""
+    groups = result.corpus.get("groups", {})
+    return groups[group][key] if group in groups else result.corpus[key]
+
+
+REFERENCE_NOTES = {
+    "first-reference-only": "References: the primary reference of each document "
+                            "('summary'), as published single-reference scores.",
+    "max-over-all-references": "References: every reference of a document; the best one "
+                               "counts (higher than single-reference scores).",
+    "mean-over-all-references": "References: every reference of a document, averaged.",
+}
+
+
+def reference_note(result: EvalResult) -> str:
+    """Which references were used, in words (the report must say so)."""
+    mode = result.signature_fields.get("refs", "")
+    nrefs = result.corpus.get("nrefs")
+    extra = f" sacreBLEU nrefs: {nrefs}." if nrefs is not None else ""
+    return REFERENCE_NOTES.get(mode, f"References: {mode}.") + extra
 
 
 def examples(result: EvalResult, count: int = EXAMPLES) -> list[dict]:
@@ -127,8 +156,8 @@ def render_markdown(result: EvalResult, plot_name: str) -> str:
         lines += [f"- **{len(result.missing)} document × length pair(s) had no prediction** "
                   "and are not in the scores.", ""]
     header, rows = score_table_rows(result)
-    lines += ["## Scores", "", "Mean over documents [95% bootstrap CI]. Reference-based "
-              "metrics take the best reference of each document.", ""]
+    lines += ["## Scores", "", f"Mean over documents [95% bootstrap CI]; corpus rows are "
+              f"sacreBLEU's corpus scores. {reference_note(result)}", ""]
     lines += _markdown_table(header, rows)
     lines += ["", f"![scores]({plot_name})", "", "## All metrics", ""]
     lines += _markdown_table(*score_table_rows(result, [k.name for k in result.keys]))
@@ -176,8 +205,8 @@ def render_html(result: EvalResult, png: bytes) -> str:
     if result.missing:
         parts.append(f"<p><strong>{len(result.missing)} document × length pair(s) had no "
                      "prediction</strong> and are not in the scores.</p>")
-    parts += ["<h2>Scores</h2><p>Mean over documents [95% bootstrap CI]; reference-based "
-              "metrics take the best reference of each document.</p>",
+    parts += ["<h2>Scores</h2><p>Mean over documents [95% bootstrap CI]; corpus rows are "
+              f"sacreBLEU's corpus scores. {esc(reference_note(result))}</p>",
               _html_table(header, rows),
               f"<img alt='scores per language and length' src='data:image/png;base64,{image}'>",
               "<h2>All metrics</h2>",

@@ -27,18 +27,41 @@ def test_unknown_metric_is_named():
 
 
 @pytest.mark.parametrize("name", ["chrf", "bleu"])
-def test_sacrebleu_metrics_match_sacrebleu_and_take_the_best_reference(name):
+def test_document_scores_are_sacrebleus_sentence_scores(name):
     from sacrebleu.metrics import BLEU, CHRF
 
     reference = "Der Hund bellt laut im Garten."
     other = "Eine völlig andere Referenz ohne Bezug."
     hypothesis = "Der Hund bellt im Garten."
     sacre = CHRF(word_order=2) if name == "chrf" else BLEU(effective_order=True)
-    expected = sacre.sentence_score(hypothesis, [reference]).score
     metric = METRICS[name]()
-    assert metric.score(_sample(hypothesis, [reference]))[name] == pytest.approx(expected)
-    assert metric.score(_sample(hypothesis, [other, reference]))[name] == pytest.approx(expected)
-    assert "nrefs:1" in metric.signature() and "version:" in metric.signature()
+    for references in ([reference], [other, reference]):
+        expected = sacre.sentence_score(hypothesis, references).score
+        assert metric.score(_sample(hypothesis, references))[name] == pytest.approx(expected)
+    assert "version:" in metric.signature() and "nrefs" not in metric.signature()
+
+
+CORPUS = [("Der Hund bellt im Garten.", ("Der Hund bellt laut im Garten.", "Ein Hund bellt.")),
+          ("Die Katze schläft.", ("Die Katze schläft auf dem Sofa.",)),
+          ("Es regnet seit 3 Tagen in Zürich.", ("Seit drei Tagen regnet es.",
+                                                 "In Zürich regnet es.", "Regen."))]
+
+
+@pytest.mark.parametrize("name", ["chrf", "bleu"])
+def test_corpus_scores_are_sacrebleus_corpus_scores_with_every_reference(name):
+    import sacrebleu
+
+    hypotheses = [h for h, _ in CORPUS]
+    streams = [[refs[i] if i < len(refs) else None for _, refs in CORPUS] for i in range(3)]
+    expected = (sacrebleu.corpus_chrf(hypotheses, streams, word_order=2) if name == "chrf"
+                else sacrebleu.corpus_bleu(hypotheses, streams))
+    documents, corpus = METRICS[name]().score_corpus(
+        [_sample(h, refs) for h, refs in CORPUS])
+    assert corpus[name] == pytest.approx(expected.score, abs=1e-9)
+    assert corpus["nrefs"] == "var" and "nrefs:var" in corpus["signature"]
+    assert len(documents) == 3 and documents[0][name] != corpus[name]
+    _, single = METRICS[name]().score_corpus([_sample(h, refs[:1]) for h, refs in CORPUS])
+    assert single["nrefs"] == 1
 
 
 def test_chrf_keeps_umlauts():

@@ -29,7 +29,9 @@ Systems: model (the summarise pipeline, with the same model flags as `run`), lea
 Each record is scored at --length (default: the preset nearest the references' median
 length; lead-K writes the same text at every length). Metrics: ROUGE-1/2/L/Lsum with
 a Unicode tokenizer and per-language stemming, chrF++ and BLEU (sacreBLEU), length,
-novel n-grams and number consistency; with several references the best one counts.
+novel n-grams and number consistency. chrF++ and BLEU are reported as sacreBLEU's
+corpus scores (and per-document means). References: the primary one ('summary') by
+default; --references all takes the best of every reference, mean averages them.
 
 --out DIR writes predictions.jsonl, scores.json, report.md, report.html and
 scores.png; the score table always goes to stdout.
@@ -64,7 +66,9 @@ def eval_command(
         show_default=False)] = None,
     references: Annotated[str, typer.Option(
         "--references", metavar="WHICH",
-        help="all (best of every reference) or first (the 'summary' field only).")] = "all",
+        help="first (the primary reference, 'summary': comparable with published "
+        "single-reference scores), all (best of every reference) or mean (average over "
+        "the references).")] = "first",
     stemmer: Annotated[str, typer.Option(
         "--stemmer", metavar="STEMMER", help="auto (en: Porter, de: Snowball keeping "
         "umlauts), snowball (plain Snowball per language) or none.")] = "auto",
@@ -181,19 +185,23 @@ def print_scores(result) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..eval.report import headline_keys, shown_groups
+    from ..eval.report import CORPUS_LABELS, corpus_figure, headline_keys, shown_groups
 
     keys = {k.name: k for k in result.keys}
     groups = shown_groups(result)
     table = Table(title=f"{result.system['name']} on {result.dataset.name}",
                   caption="mean ± half-width of the 95% bootstrap CI (exact bounds in "
-                          "scores.json and report.md)")
+                          "scores.json and report.md); references: "
+                          f"{result.signature_fields.get('refs')}")
     table.add_column("metric")
     for group in groups:
         table.add_column(group, justify="right")
     table.add_row("documents", *(str(next(iter(result.aggregate[g].values()))["n"])
                                  for g in groups))
     for name in headline_keys(result.keys):
+        if name in CORPUS_LABELS and name in result.corpus:
+            table.add_row(CORPUS_LABELS[name], *(f"{corpus_figure(result, g, name):.2f}"
+                                                 for g in groups))
         digits = 1 if keys[name].unit in ("words", "count") else 2
         cells = []
         for group in groups:

@@ -8,8 +8,7 @@
 from __future__ import annotations
 
 from .base import Key, Metric, ReferenceMetric, Sample
-from .bleu import Bleu
-from .chrf import ChrF
+from .chrf import Bleu, ChrF
 from .length import Length
 from .novelty import Novelty
 from .numbers import NumberConsistency
@@ -25,11 +24,19 @@ __all__ = ["DEFAULT_METRICS", "METRICS", "Key", "Metric", "ReferenceMetric", "Sa
 
 
 def build_metrics(names: tuple[str, ...] | list[str] = DEFAULT_METRICS,
-                  stemmer: str = "auto") -> list[Metric]:
-    """Metric objects for ``names``; a ValueError names the unknown ones."""
+                  stemmer: str = "auto", references: str = "first") -> list[Metric]:
+    """Metric objects for ``names``; a ValueError names the unknown ones.
+
+    ``references="mean"`` makes per-reference metrics average over the references
+    instead of taking the best one.
+    """
     unknown = [n for n in names if n not in METRICS]
     if unknown:
         raise ValueError(f"unknown metric(s) {', '.join(unknown)}; "
                          f"choose from {', '.join(METRICS)}")
-    return [METRICS[n](stemmer=stemmer) if getattr(METRICS[n], "uses_stemmer", False)
-            else METRICS[n]() for n in dict.fromkeys(names)]
+    metrics = [METRICS[n](stemmer=stemmer) if getattr(METRICS[n], "uses_stemmer", False)
+               else METRICS[n]() for n in dict.fromkeys(names)]
+    for metric in metrics:
+        if isinstance(metric, ReferenceMetric):
+            metric.combine = "mean" if references == "mean" else "best"
+    return metrics
