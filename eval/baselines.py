@@ -2,7 +2,8 @@
 
 Both split sentences with ``summarise.segment.split_sentences`` in the document's
 language, so German abbreviations ("z. B.", "Dr.", "18. Juni") and quotes »…« do not
-cut sentences in half.
+cut sentences in half, and both leave out heading lines ("Beschreibung", "Etymologie"
+in an encyclopedia article): a short line of its own without sentence punctuation.
 """
 
 from __future__ import annotations
@@ -17,10 +18,26 @@ _ENDS = (".", "!", "?", "…")
 _CLOSERS = "«»“”\"'’‹›)"
 # lead-k splits only the start of a long document: pysbd is slow on whole articles.
 _LEAD_CHARS_PER_SENTENCE = 200
+HEADING_MAX_WORDS = 10
+
+
+def is_heading(line: str) -> bool:
+    """A short line without final sentence punctuation ("Geschichte", "Early life")."""
+    line = line.strip()
+    return (bool(line) and len(line.split()) <= HEADING_MAX_WORDS
+            and not line.rstrip(_CLOSERS).endswith((*_ENDS, ":", ";", ",")))
+
+
+def without_headings(text: str) -> str:
+    """``text`` without its heading lines, unless nothing else is left."""
+    lines = text.splitlines()
+    body = [line for line in lines if not is_heading(line)]
+    return "\n".join(body) if any(line.strip() for line in body) else text
 
 
 def lead(text: str, lang: str, k: int) -> list[str]:
-    """The first ``k`` sentences of ``text``."""
+    """The first ``k`` sentences of ``text``, headings left out."""
+    text = without_headings(text)
     size = _LEAD_CHARS_PER_SENTENCE * (k + 1)
     while True:
         prefix = text if size >= len(text) else text[:text.rfind(" ", 0, size) + 1 or size]
@@ -80,7 +97,7 @@ def textrank_summary(text: str, lang: str, target_words: int,
     they are short and full of the article's key names, so they would rank high.
     """
     analyzer = analyzer or Analyzer.for_lang(lang)
-    sentences = list(sentences_of(text, lang))
+    sentences = list(sentences_of(without_headings(text), lang))
     complete = [s for s in sentences if s.rstrip(_CLOSERS).endswith(_ENDS)]
     sentences = complete or sentences
     if not sentences:

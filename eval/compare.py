@@ -57,13 +57,16 @@ def load_run(path: Path) -> Run:
 _PER_RUN = ("ci",)
 
 
-def check_comparable(runs: list[Run]) -> None:
+def check_comparable(runs: list[Run], force: bool = False) -> list[str]:
     """Refuse runs whose numbers cannot be compared, saying exactly what differs.
 
     Everything in the signature must match except the bootstrap settings of each run's
-    own intervals, which do not touch the per-document scores compared here.
+    own intervals, which do not touch the per-document scores compared here.  With
+    ``force`` differing signatures are allowed and the differences returned (a dataset
+    mismatch is never allowed: documents would not pair).
     """
     first = runs[0]
+    differences: list[str] = []
     for run in runs[1:]:
         a, b = first.data["dataset"], run.data["dataset"]
         if a.get("sha256") != b.get("sha256"):
@@ -75,23 +78,28 @@ def check_comparable(runs: list[Run]) -> None:
         fields_b = run.data.get("settings", {})
         differ = [k for k in dict.fromkeys([*fields_a, *fields_b])
                   if k not in _PER_RUN and fields_a.get(k) != fields_b.get(k)]
-        if differ or (not fields_a and first.data["signature"] != run.data["signature"]):
+        if not fields_a and first.data["signature"] != run.data["signature"]:
+            differ = ["signature"]
+        named = [f"{k}: {fields_a.get(k, '(none)')} vs {fields_b.get(k, '(none)')}"
+                 for k in differ]
+        differences += [f"{run.path}: {n}" for n in named]
+        if named and not force:
             raise UsageError(
                 f"{first.path} and {run.path} were scored with different metric signatures "
-                f"(differ in: {', '.join(differ or ['signature'])}):\n  "
-                f"{first.data['signature']}\n  "
-                f"{run.data['signature']}\nre-run `summarise eval` with the same settings")
+                f"(differ in {'; '.join(named)}); re-run `summarise eval` with the same "
+                "settings and versions, or pass --force to compare anyway")
+    return differences
 
 
 def compare_runs(paths: list[Path], test: str = "ar", trials: int = TRIALS,
-                 bootstrap: Bootstrap = DEFAULT_BOOTSTRAP) -> dict:
+                 bootstrap: Bootstrap = DEFAULT_BOOTSTRAP, force: bool = False) -> dict:
     """Every run against the first: per metric the two means, delta, CI and p-value."""
     if len(paths) < 2:
         raise UsageError("compare needs at least two runs")
     if test not in TESTS:
         raise UsageError(f"--test {test!r}: use one of {', '.join(TESTS)}")
     runs = [load_run(p) for p in paths]
-    check_comparable(runs)
+    forced = check_comparable(runs, force)
     baseline = runs[0]
     comparisons = []
     for run in runs[1:]:
@@ -120,6 +128,7 @@ def compare_runs(paths: list[Path], test: str = "ar", trials: int = TRIALS,
                  "seed": bootstrap.seed, "delta_ci": bootstrap.describe(), "sided": "two"},
         "metrics": baseline.data["metrics"],
         "runs": [{"path": str(r.path), "system": r.name} for r in runs],
+        "signature_differences": forced,
         "comparisons": comparisons,
     }
 

@@ -84,3 +84,32 @@ def test_textrank_baseline_writes_in_the_record_language_per_length():
 def test_bad_system_names(name, message):
     with pytest.raises(UsageError, match=message):
         make_system(name)
+
+
+ARTICLE = ("Aarhus\nAarhus ist die zweitgrößte Stadt Dänemarks. Sie liegt in Jütland.\n"
+           "Geschichte\nDie Stadt wurde im 8. Jahrhundert gegründet. Wikinger lebten dort.\n"
+           "Etymologie\nDer Name bedeutet Flussmündung.")
+
+
+def test_lead_and_textrank_leave_heading_lines_out():
+    assert lead(ARTICLE, "de", 4) == [
+        "Aarhus ist die zweitgrößte Stadt Dänemarks.", "Sie liegt in Jütland.",
+        "Die Stadt wurde im 8. Jahrhundert gegründet.", "Wikinger lebten dort."]
+    extract = textrank_summary(ARTICLE, "de", 200)
+    assert not {"Aarhus", "Geschichte", "Etymologie"} & set(extract.splitlines())
+    assert "Der Name bedeutet Flussmündung." in extract.splitlines()
+
+
+@pytest.mark.parametrize(("line", "heading"), [
+    ("Geschichte", True), ("Early life and career", True), ("Er kam.", False),
+    ("Folgende Punkte:", False), ("Ein sehr langer Satz ohne Punkt am Ende der Zeile, der "
+                                  "weit mehr als zehn Wörter hat und weitergeht", False),
+])
+def test_heading_lines(line, heading):
+    from summarise.eval.baselines import is_heading
+
+    assert is_heading(line) is heading
+
+
+def test_a_text_of_headings_only_is_kept():
+    assert lead("Nur eine Zeile", "de", 3) == ["Nur eine Zeile"]

@@ -18,7 +18,7 @@ Compare evaluation runs: per metric both means, the difference and its p-value.
 RUN is an --out folder of `summarise eval` (or its scores.json). Summaries are
 paired by document id, language and length; each run after the first is compared
 with the first. Runs over different datasets or with different metric signatures
-are refused.
+(any score-relevant setting or version) are refused; --force compares them anyway.
 
 \b
   summarise compare runs/lead3 runs/mt5
@@ -51,25 +51,32 @@ def compare_command(
     seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed.")] = 12345,
     all_metrics: Annotated[bool, typer.Option(
         "--all-metrics", help="Show every metric, not just the headline ones.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Compare runs whose score-relevant signatures differ (a stemmer "
+        "or tool version, say); the differences are printed and recorded.")] = False,
     quiet: opt.Quiet = False,
     verbose: opt.Verbose = False,
 ) -> None:
     reporter = Reporter(QUIET if quiet else VERBOSE if verbose else NORMAL)
     try:
-        _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metrics)
+        _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metrics, force)
     except SummariseError as exc:
         reporter.error(str(exc))
         raise typer.Exit(exc.exit_code) from None
 
 
-def _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metrics) -> None:
+def _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metrics,
+             force) -> None:
     from ..eval.aggregate import Bootstrap
     from ..eval.compare import compare_runs, print_table, render_markdown
     from ..output import atomic_write, dump_json
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-    comparison = compare_runs(runs, test, trials, Bootstrap(resamples=resamples, seed=seed))
+    comparison = compare_runs(runs, test, trials, Bootstrap(resamples=resamples, seed=seed),
+                              force)
+    for difference in comparison["signature_differences"]:
+        reporter.warn(f"--force: signatures differ, {difference}")
     for pair in comparison["comparisons"]:
         if pair["only_in_a"] or pair["only_in_b"]:
             reporter.warn(f"{pair['a']['path']} and {pair['b']['path']}: only the "
