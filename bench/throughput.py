@@ -217,7 +217,7 @@ def run_naive(summariser, translator, documents, settings) -> dict:
     import torch
     from summarise.lengths import budget, tokens_per_word
     from summarise.models.seq2seq import decode
-    from summarise.models.translator import forced_length_kwargs, forced_tokens
+    from summarise.models.translator import forced_length_kwargs
     from summarise.pipeline import fit
 
     tokenizer, model = summariser.loaded.tokenizer, summariser.loaded.model
@@ -241,7 +241,7 @@ def run_naive(summariser, translator, documents, settings) -> dict:
                 translated: list[int] = []
                 for segment in translator.segments(fit(generated, preset, "de").text, "de"):
                     mt_enc = mt_tokenizer(segment, return_tensors="pt")
-                    size = forced_tokens(mt_enc["input_ids"].shape[1])
+                    size = translator.budget(mt_enc["input_ids"].shape[1]).max_new_tokens
                     mt_ids = mt_model.generate(**mt_enc, **common, **forced_length_kwargs(size))
                     translated += decode(mt_tokenizer, mt_ids[0], size).ids
                 out[(document.id, preset.name, "en")] = tuple(translated)
@@ -386,16 +386,6 @@ def _has_ctranslate2() -> bool:
     return importlib.util.find_spec("ctranslate2") is not None
 
 
-def chunks(items: list, parts: int) -> list[list]:
-    size, extra = divmod(len(items), parts)
-    out, start = [], 0
-    for index in range(parts):
-        end = start + size + (1 if index < extra else 0)
-        out.append(items[start:end])
-        start = end
-    return out
-
-
 def main(argv=None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -403,6 +393,7 @@ def main(argv=None) -> int:
     if args.measure_memory:
         print(json.dumps(measure_memory(args.measure_memory, args)))
         return 0
+    from summarise.engine import even_split
     from summarise.models.runtime import default_threads
     from summarise.pipeline import Pipeline
 
@@ -428,7 +419,7 @@ def main(argv=None) -> int:
     load_before = os.getloadavg()[0]
     seconds = dict.fromkeys(["naive", *pipelines], 0.0)
     outputs: dict[str, dict] = {"naive": {}}
-    parts = chunks(documents, len(pipelines) + 1)
+    parts = even_split(documents, len(pipelines) + 1)
     order = []
     for index, part in enumerate(parts):
         if part:

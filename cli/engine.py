@@ -11,6 +11,9 @@ time needs almost nothing beyond them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Padded input tokens per batch: 16 documents of 512 tokens on CPU.
 TOKENS_PER_BATCH = 8192
@@ -57,16 +60,18 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int | None = None,
         current.append(index)
     if current:
         batches.append(current)
-    even = _even_split(order, len(batches))
+    even = even_split(order, len(batches))
     return even if all(fits(batch) for batch in even) else batches
 
 
-def _even_split(order: list[int], parts: int) -> list[list[int]]:
-    size, extra = divmod(len(order), max(parts, 1))
+def even_split(items: Sequence[T], parts: int) -> list[list[T]]:
+    """``items`` in ``parts`` consecutive runs whose sizes differ by one at most (the
+    longer first): 16 in 3 are 6 + 5 + 5."""
+    size, extra = divmod(len(items), max(parts, 1))
     out, start = [], 0
     for part in range(parts):
         end = start + size + (1 if part < extra else 0)
-        out.append(order[start:end])
+        out.append(list(items[start:end]))
         start = end
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lengths import MAX_FACTOR, LengthPreset, tokens_per_word
+from .lengths import MAX_TOKEN_FACTOR, LengthPreset, tokens_per_word
 from .models.base import Generated, Summariser
 from .segment import split_sentences
 
@@ -71,7 +71,7 @@ def _split_between_words(sentence: str, summariser: Summariser, limit: int,
 def partial_preset(summariser: Summariser, lang: str) -> LengthPreset:
     """The length each chunk is summarised to: a quarter of the window, in words."""
     ratio = tokens_per_word(summariser.tokenizer, lang)
-    words = max(5, int(summariser.max_input_tokens * PARTIAL_SHARE / (ratio * MAX_FACTOR)))
+    words = max(5, int(summariser.max_input_tokens * PARTIAL_SHARE / (ratio * MAX_TOKEN_FACTOR)))
     return LengthPreset("partial", words=words, sentences=max(1, words // 20))
 
 

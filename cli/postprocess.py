@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
+from .lengths import OVERRUN
 from .segment import count_words, split_sentences
 
-# Over-long output is cut back at a sentence boundary beyond this share of the target.
-OVERRUN = 1.4
 ENDINGS = (".", "!", "?", "…", "«", "»", '"', "“", "”", "'", "’", ")")
 
 _THINK = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.IGNORECASE | re.DOTALL)

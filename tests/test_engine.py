@@ -95,13 +95,12 @@ def test_batched_summaries_equal_one_document_at_a_time(tiny_models, force_lengt
 
 @pytest.mark.parametrize("force_lengths", [False, True])
 def test_batched_translation_equals_one_text_at_a_time(tiny_models, force_lengths):
-    from summarise.models.translator import forced_tokens
-
     texts = texts_of([6, 40, 18, 25])
     batched = registry_for(tiny_models, force_lengths=force_lengths).translator("de", "en")
     single = registry_for(tiny_models, force_lengths=force_lengths,
                           batch_size=1).translator("de", "en")
-    keep = [forced_tokens(n) if force_lengths else None for n in batched._count(texts)]
+    spends = [batched.budget(n) for n in batched._count(texts)]
+    keep = [spend.max_new_tokens if spend.exact else None for spend in spends]
     together = batched.generate(texts, "de", "en", 120, keep)
     alone = [single.generate([text], "de", "en", 120, [cap])[0]
              for text, cap in zip(texts, keep, strict=True)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..config import Generation
 from ..engine import length_sorted_batches
 from ..errors import UsageError
-from ..lengths import LengthPreset, budget, tokens_per_word
+from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
 from ..postprocess import clean_chat_output
 from ..prompting import PromptTemplate, RenderedPrompt
 from .base import Generated
@@ -82,27 +82,29 @@ class ChatSummariser:
             prompts = [self.prompt_text(self.template.render(t, out_lang, lang, preset))
                        for t in texts]
             ids = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
-            spend = budget(preset, ratio)
+            # No floor: a chat model is asked for the length in words and ends itself.
+            spend = budget(preset, ratio, self.generation, floor=0)
             written: dict[int, Generated] = {}
             for batch in length_sorted_batches([len(x) for x in ids], self.generation.batch_size):
-                for i, result in zip(batch, self.generate([ids[i] for i in batch],
-                                                          spend.max_new_tokens), strict=True):
+                for i, result in zip(batch, self.generate([ids[i] for i in batch], spend),
+                                     strict=True):
                     written[i] = result
             for i in range(len(texts)):
                 rows[i].append(written[i])
         return rows
 
-    def generate(self, prompts: list[list[int]], max_new_tokens: int) -> list[Generated]:
+    def generate(self, prompts: list[list[int]], spend: TokenBudget) -> list[Generated]:
         """Greedy (or beam) continuations of token-id prompts, left-padded into one batch."""
         import torch
 
+        max_new_tokens = spend.max_new_tokens
         enc = self.tokenizer.pad({"input_ids": prompts}, padding=True, return_tensors="pt")
         enc = enc.to(self.loaded.device)
         kwargs = {"max_new_tokens": max_new_tokens, "num_beams": self.generation.beams,
                   "do_sample": False, "eos_token_id": sorted(self.stop_ids),
                   "pad_token_id": self.tokenizer.pad_token_id}
-        if self.generation.force_lengths:  # benchmarks: every call writes the full budget
-            kwargs["min_new_tokens"] = max_new_tokens
+        if spend.min_new_tokens:
+            kwargs["min_new_tokens"] = spend.min_new_tokens
         # No no_repeat_ngram_size here: a decoder-only model counts the prompt too, so it
         # would forbid copying any three words of the document into the summary.
         with torch.inference_mode():

@@ -26,7 +26,7 @@ from ..errors import ModelUnavailable, UsageError
 from ..lengths import LengthPreset, budget, tokens_per_word
 from .base import Generated
 from .hub import ModelRef
-from .seq2seq import PREFIXES, decode, input_window
+from .seq2seq import Seq2SeqSummariser, decode
 from .translator import Seq2SeqTranslator
 
 CONVERTED_MARK = "summarise-converted.txt"  # written last: a folder without it is unfinished
@@ -216,18 +216,11 @@ def _to_generated(loaded: CT2Model, tokens: list[str], max_new: int,
     return decode(loaded.tokenizer, loaded.ids(tokens), max_new, keep=keep)
 
 
-class CT2Summariser:
-    """An encoder-decoder summariser (mT5, BART, ...) run by CTranslate2."""
-
-    can_write_other_language = False
+class CT2Summariser(Seq2SeqSummariser):
+    """Seq2SeqSummariser's prefix, window and token counts, with CTranslate2 decoding."""
 
     def __init__(self, loaded: CT2Model, generation: Generation):
-        self.loaded = loaded
-        self.generation = generation
-        self.name = loaded.ref.name
-        self.tokenizer = loaded.tokenizer
-        self.prefix = PREFIXES.get(loaded.config.model_type, "")
-        self.max_input_tokens = input_window(loaded)
+        super().__init__(loaded, generation)
         self.suppress = _suppressed(loaded)
 
     def _pieces(self, texts: list[str]) -> list[list[str]]:
@@ -236,14 +229,10 @@ class CT2Summariser:
                             max_length=self.max_input_tokens)["input_ids"]
         return [self.loaded.tokens(ids) for ids in encoded]
 
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        encoded = self.loaded.tokenizer([self.prefix + t for t in texts])["input_ids"]
-        return [len(ids) for ids in encoded]
-
     def summarise(self, texts: list[str], lang: str, presets: list[LengthPreset],
                   out_lang: str | None = None) -> list[list[Generated]]:
         ratio = tokens_per_word(self.loaded.tokenizer, lang)
-        budgets = [budget(p, ratio) for p in presets]
+        budgets = [budget(p, ratio, self.generation) for p in presets]
         pieces = self._pieces(texts)
         rows: list[list[Generated]] = [[] for _ in texts]
         longest_output = max(b.max_new_tokens for b in budgets)
@@ -251,11 +240,9 @@ class CT2Summariser:
         for batch in length_sorted_batches([len(p) for p in pieces], self.generation.batch_size,
                                            row_bytes=memory):
             for spend in budgets:
-                low = spend.max_new_tokens if self.generation.force_lengths \
-                    else spend.min_new_tokens
                 results = self.loaded.model.translate_batch(
                     [pieces[i] for i in batch], max_decoding_length=spend.max_new_tokens,
-                    min_decoding_length=low, suppress_sequences=self.suppress,
+                    min_decoding_length=spend.min_new_tokens, suppress_sequences=self.suppress,
                     max_input_length=0, **_options(self.generation))
                 for i, result in zip(batch, results, strict=True):
                     rows[i].append(_to_generated(self.loaded, result.hypotheses[0],
@@ -279,11 +266,11 @@ class CT2Translator(Seq2SeqTranslator):
             tokenizer.src_lang = codes[src]
             prefix = [[codes[tgt]] for _ in segments]
         pieces = [self.loaded.tokens(ids) for ids in tokenizer(segments)["input_ids"]]
-        forced = self.generation.force_lengths
-        longest = max(k or 0 for k in keep) if forced else max_new
+        exact = [k for k in keep if k is not None]
+        longest = max(exact) if exact else max_new
         results = self.loaded.model.translate_batch(
             pieces, target_prefix=prefix, max_decoding_length=longest,
-            min_decoding_length=longest if forced else 1, suppress_sequences=self.suppress,
+            min_decoding_length=longest if exact else 1, suppress_sequences=self.suppress,
             max_input_length=0, **_options(self.generation))
         return [_to_generated(self.loaded, r.hypotheses[0], max_new, keep=k)
                 for r, k in zip(results, keep, strict=True)]

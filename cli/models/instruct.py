@@ -49,7 +49,7 @@ class InstructSummariser:
         rows: list[list[Generated]] = [[] for _ in texts]
         for preset in presets:
             prompts = [self.template.render(t, out_lang, lang, preset).as_text() for t in texts]
-            spend = budget(preset, ratio)
+            spend = budget(preset, ratio, self.generation)
             sizes = [len(ids) for ids in tokenizer(prompts)["input_ids"]]
             written: dict[int, Generated] = {}
             for batch in length_sorted_batches(sizes, self.generation.batch_size):

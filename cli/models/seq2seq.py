@@ -31,8 +31,6 @@ def input_window(loaded: LoadedModel) -> int:
 
 
 def generate_kwargs(generation: Generation, min_new: int, max_new: int) -> dict:
-    if generation.force_lengths:
-        min_new = max_new
     kwargs = {"max_new_tokens": max_new, "min_new_tokens": min(min_new, max_new),
               "num_beams": generation.beams, "do_sample": False}
     if generation.no_repeat_ngram_size:
@@ -64,7 +62,7 @@ class Seq2SeqSummariser:
 
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         ratio = tokens_per_word(tokenizer, lang)
-        budgets = [budget(p, ratio) for p in presets]
+        budgets = [budget(p, ratio, self.generation) for p in presets]
         rows: list[list[Generated]] = [[] for _ in texts]
         prompts = [self.prefix + t for t in texts]
         lengths = [min(n, self.max_input_tokens) for n in self.count_tokens(texts)]

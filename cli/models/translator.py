@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..config import Generation
 from ..engine import ACTIVATION_BYTES, decoding_bytes, length_sorted_batches
+from ..lengths import TokenBudget, translation_budget
 from ..segment import split_sentences
 from .base import Generated
 from .runtime import LoadedModel, release_memory
@@ -22,12 +23,6 @@ LANG_CODES = {
 # A translation can be longer than its source: keep the input to a third of the window
 # so that input and output both fit models with a hard position limit (Marian).
 INPUT_SHARE = 3
-
-
-def forced_tokens(source_tokens: int) -> int:
-    """Output length of one segment under ``force_lengths`` (benchmarks): as long as its
-    source, about what a real translation takes, and the same however segments are batched."""
-    return max(1, source_tokens)
 
 
 def forced_length_kwargs(tokens: int) -> dict:
@@ -93,13 +88,14 @@ class Seq2SeqTranslator:
         lengths = self._count(segments) if segments else []
         # Bytes per cached value: the model's dtype, else fp32 (CTranslate2 on CPU).
         itemsize = getattr(getattr(self.loaded, "dtype", None), "itemsize", 4)
-        memory = decoding_bytes(self.loaded.config, itemsize, self._max_new)
+        memory = decoding_bytes(self.loaded.config, itemsize,
+                                lambda n: self.budget(n).max_new_tokens)
         # Translations run while the summariser is still loaded: a third of the memory.
         for batch in length_sorted_batches(lengths, self.generation.batch_size, row_bytes=memory,
                                            bytes_per_batch=ACTIVATION_BYTES // 3):
-            max_new = self._max_new(max(lengths[i] for i in batch))
-            keep = [forced_tokens(lengths[i]) if self.generation.force_lengths else None
-                    for i in batch]
+            spends = [self.budget(lengths[i]) for i in batch]
+            max_new = max(spend.max_new_tokens for spend in spends)
+            keep = [spend.max_new_tokens if spend.exact else None for spend in spends]
             done = self.generate([segments[i] for i in batch], src, tgt, max_new, keep)
             for i, generated in zip(batch, done, strict=True):
                 outputs[i] = generated.text
@@ -109,16 +105,14 @@ class Seq2SeqTranslator:
             joined[owner].append(text)
         return [" ".join(parts) for parts in joined]
 
-    def _max_new(self, source_tokens: int) -> int:
+    def budget(self, source_tokens: int) -> TokenBudget:
         """Room for a translation of a segment this long (within the model's positions)."""
-        if self.generation.force_lengths:
-            return forced_tokens(source_tokens)
-        return max(4, min(self.window - 2, 2 * source_tokens + 8))
+        return translation_budget(source_tokens, self.window, self.generation)
 
     def generate(self, segments: list[str], src: str, tgt: str, max_new: int,
                  keep: list[int | None]) -> list[Generated]:
-        """One batched model call; ``keep`` caps each output (forced lengths). The one
-        method another backend (CTranslate2) replaces."""
+        """One batched model call; ``keep`` is, per row, the exact length of an exact
+        budget (else None). The one method another backend (CTranslate2) replaces."""
         import torch
 
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
@@ -129,8 +123,9 @@ class Seq2SeqTranslator:
             extra["forced_bos_token_id"] = tokenizer.convert_tokens_to_ids(codes[tgt])
         enc = tokenizer(segments, return_tensors="pt", padding=True).to(self.loaded.device)
         kwargs = {**generate_kwargs(self.generation, 0, max_new), "min_new_tokens": 0}
-        if self.generation.force_lengths:
-            kwargs.update(forced_length_kwargs(max(k or 0 for k in keep)))
+        exact = [k for k in keep if k is not None]
+        if exact:
+            kwargs.update(forced_length_kwargs(max(exact)))
         with torch.inference_mode():
             out = model.generate(**enc, **kwargs, **extra)
         # Greedy rows are independent: the first N tokens of a longer forced run are the

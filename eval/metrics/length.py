@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from statistics import mean
 
-from ...lengths import MIN_FACTOR
+from ...lengths import MIN_FACTOR, OVERRUN
 from ...segment import count_words
 from .base import Key, Metric, Sample
 
 # Within target: at least MIN_FACTOR of the word target (the pipeline lets a model stop
-# there) and at most 1.4x (beyond it the pipeline cuts the summary back).
-MAX_FACTOR = 1.4
+# there) and at most OVERRUN times it (beyond it the pipeline cuts the summary back).
 
 
 class Length(Metric):
@@ -22,19 +21,19 @@ class Length(Metric):
         Key("words", "words", None, "words"),
         Key("target_words", "target words", None, "words"),
         Key("reference_words", "reference words (mean)", None, "words"),
-        Key("within_target", f"within target ({MIN_FACTOR}-{MAX_FACTOR}x) %", True,
+        Key("within_target", f"within target ({MIN_FACTOR}-{OVERRUN}x) %", True,
             short="within target %"),
         Key("compression", "compression (source/summary words)", None, "ratio",
             short="compression"),
     )
 
     def settings(self) -> str:
-        return f"words=summarise.count_words,within={MIN_FACTOR}-{MAX_FACTOR}x"
+        return f"words=summarise.count_words,within={MIN_FACTOR}-{OVERRUN}x"
 
     def score(self, sample: Sample) -> dict[str, float]:
         words = count_words(sample.hypothesis)
         target = sample.target_words or 0
-        within = bool(target) and MIN_FACTOR * target <= words <= MAX_FACTOR * target
+        within = bool(target) and MIN_FACTOR * target <= words <= OVERRUN * target
         return {
             "words": float(words),
             "target_words": float(target),
