@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from .config import Settings
-from .documents import Document, Failure, Source, read_source
+from .documents import Document, Failure, Source
 from .errors import DocumentError, UsageError
 from .langdetect import detect_language
 from .lengths import LengthPreset
 from .longdoc import LongDocStats, summarise_any_length
 from .models import Generated, ModelRegistry
-from .postprocess import OVERRUN, fit_text  # noqa: F401  (OVERRUN: public since the skeleton)
+from .postprocess import fit_text
+from .reading import read_source
 from .segment import count_words
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -21,7 +22,6 @@ from reading_samples import (
     wrap,
 )
 from summarise.documents import Document, Failure, Source
-from summarise.errors import DocumentError
 from summarise.reading import read_source
 
 
@@ -29,6 +29,13 @@ def read_one(path: Path, **kwargs) -> Document:
     items = read_source(Source(path, path.stem), **kwargs)
     assert len(items) == 1 and isinstance(items[0], Document), items
     return items[0]
+
+
+def refusal(path: Path) -> str:
+    """The reason of the one ``Failure`` reading a whole file gives."""
+    [failure] = read_source(Source(path, path.stem))
+    assert isinstance(failure, Failure) and failure.source == str(path), failure
+    return failure.reason
 
 
 def test_html_page_gives_the_article_without_script_style_navigation_or_footer(tmp_path):
@@ -128,15 +135,13 @@ def zip_bytes(members: dict[str, str]) -> bytes:
 def test_wrong_or_unsupported_files_are_refused_with_a_reason(tmp_path, name, data, reason):
     path = tmp_path / name
     path.write_bytes(data)
-    with pytest.raises(DocumentError) as caught:
-        read_source(Source(path, path.stem))
-    assert str(caught.value).startswith(f"{path}: ") and reason in str(caught.value)
+    message = refusal(path)
+    assert message.startswith(f"{path}: ") and reason in message
 
 
 def test_pdf_without_a_text_layer_asks_for_ocr(tmp_path):
     path = make_pdf(tmp_path / "scan.pdf", [])
-    with pytest.raises(DocumentError, match="no text layer.*OCR"):
-        read_source(Source(path, "scan"))
+    assert re.search("no text layer.*OCR", refusal(path))
 
 
 def write_jsonl(path: Path, lines: list) -> Path:
@@ -187,5 +192,4 @@ def test_jsonl_text_field_can_reach_into_nested_records(tmp_path):
 ])
 def test_jsonl_file_without_any_record_is_one_failure(tmp_path, lines, reason):
     path = write_jsonl(tmp_path / "bad.jsonl", lines)
-    with pytest.raises(DocumentError, match=reason):
-        read_source(Source(path, "bad"))
+    assert re.search(reason, refusal(path))

@@ -17,8 +17,9 @@ import typer
 
 from .. import options as opt
 from ..console import NORMAL, QUIET, VERBOSE, Reporter
-from ..documents import DEFAULT_GLOBS, Document, Failure, find_sources, read_source
+from ..documents import Document, Failure
 from ..errors import SummariseError, UsageError
+from ..reading import DEFAULT_GLOBS, find_sources, read_source
 from ..segment import count_words
 
 FORMATS = ("text", "json")

@@ -132,9 +132,10 @@ def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text
     Only the model's config is read (when it is on this machine) to know its kind; no
     weights load. Returns the exit code: 1 when a document could not be read.
     """
-    from ..documents import Failure, read_source
+    from ..documents import Failure
     from ..models import ModelRegistry
     from ..pipeline import Pipeline
+    from ..reading import read_source
 
     registry = ModelRegistry(settings, download=False)
     kind, prefix = _kind_for_dry_run(reporter, registry, settings)

@@ -14,9 +14,10 @@ import typer
 from .. import options as opt
 from ..config import LANGS, apply_preset, load_settings, parse_translator_options
 from ..console import NORMAL, QUIET, VERBOSE, Reporter
-from ..documents import Failure, find_sources
+from ..documents import Failure
 from ..errors import SummariseError, UsageError
 from ..output import FORMATS, RunDirectory, print_result
+from ..reading import find_sources
 
 HELP = """\
 Summarise files and folders in German and/or English, at several lengths.

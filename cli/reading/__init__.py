@@ -1,6 +1,7 @@
 """Reading documents: any supported file (or stdin) to clean text, or a reason it cannot be.
 
-``read_source`` is the one entry point.  Steps, each in its own module:
+``find_sources`` (``discovery``) lists the files a run reads; ``read_source`` is the one
+way to read one.  Steps, each in its own module:
 
 - ``files``: the bytes, or why a path cannot give any (broken link, loop, folder ...);
 - ``formats``: which reader the bytes need (extension, checked against the content);
@@ -15,6 +16,7 @@ from __future__ import annotations
 from ..documents import Document, Failure, Source
 from ..errors import DocumentError
 from .content import MIN_WORDS, content_problem
+from .discovery import DEFAULT_GLOBS, discover, find_sources
 from .encoding import decode
 from .files import display_name, read_bytes, walk
 from .formats import EXTENSIONS, detect_format
@@ -23,7 +25,8 @@ from .jsonl import read_records
 from .markup import html_to_text, markdown_to_text
 from .office import docx_to_text, pdf_to_text
 
-__all__ = ["EXTENSIONS", "MIN_WORDS", "clean_text", "read_source", "walk"]
+__all__ = ["DEFAULT_GLOBS", "EXTENSIONS", "MIN_WORDS", "clean_text", "discover", "find_sources",
+           "read_source", "walk"]
 
 # How each format's line breaks are to be read (see hygiene.LineMode).
 _LINE_MODES: dict[str, LineMode] = {
@@ -34,12 +37,19 @@ _LINE_MODES: dict[str, LineMode] = {
 def read_source(source: Source, text_field: str = "text") -> list[Document | Failure]:
     """Every document in ``source``: one for a file, one per good record of a JSONL file.
 
-    A problem with the whole file (missing, empty, binary, undecodable, a folder, an
-    unsupported type, too short to summarise ...) raises ``DocumentError`` with the path,
-    what is wrong and what to do; a bad JSONL record becomes a ``Failure`` of its own.
-    Texts of fewer than ``MIN_WORDS`` words are failures, not passed through (see
-    ``content``).
+    Nothing is raised, so callers can go on with the next file: a problem with the whole
+    file (missing, empty, binary, undecodable, a folder, an unsupported type, too short
+    to summarise ...) becomes one ``Failure`` whose reason names the path, what is wrong
+    and what to do; a bad JSONL record becomes a ``Failure`` of its own.  Texts of fewer
+    than ``MIN_WORDS`` words are failures, not passed through (see ``content``).
     """
+    try:
+        return _read(source, text_field)
+    except DocumentError as exc:
+        return [Failure(str(source.path), str(exc))]
+
+
+def _read(source: Source, text_field: str) -> list[Document | Failure]:
     where = display_name(source.path)
     raw = read_bytes(source.path)
     if not raw:
