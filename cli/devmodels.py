@@ -4,6 +4,9 @@ Tests, benchmarks and offline demos cannot download weights, so they build their
 own: a SentencePiece tokenizer trained on local text plus a model of the real
 architecture (mT5, Marian, BART, Qwen2) from a config.  The weights are random, so
 the text they write is gibberish: use them to test mechanics, never quality.
+
+A development tool, not part of the summarising library: it ships in the package only
+so that tests and ``bench/`` can build models anywhere; no other module imports it.
 """
 
 from __future__ import annotations

@@ -29,10 +29,6 @@ class Run:
     def name(self) -> str:
         return self.data.get("system", {}).get("name", self.path.name)
 
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.path})"
-
     def units(self) -> dict[tuple[str, str, str], dict[str, float]]:
         return {(d["id"], d["lang"], d["length"]): d["scores"] for d in self.data["documents"]}
 

@@ -39,7 +39,7 @@ def write_reports(result: EvalResult, out: Path) -> dict[str, Path]:
         json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in result.predictions))
     atomic_write(paths["scores"], dump_json(result.to_dict()))
     png = _plot(result)
-    _atomic_bytes(paths["plot"], png)
+    atomic_write(paths["plot"], png)
     atomic_write(paths["markdown"], render_markdown(result, FILES["plot"]))
     atomic_write(paths["html"], render_html(result, png))
     return paths
@@ -51,21 +51,6 @@ def _plot(result: EvalResult) -> bytes:
     labels = {k.name: k.label for k in result.keys}
     return score_plot(result.aggregate, labels,
                       f"{result.system['name']} on {result.dataset.name}")
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    """``output.atomic_write`` for bytes (the PNG)."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def shown_groups(result: EvalResult) -> list[str]:

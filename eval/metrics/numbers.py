@@ -21,7 +21,6 @@ from decimal import Decimal, InvalidOperation
 from ..text import tokenize
 from .base import Key, Metric, Sample
 
-_SEPARATORS = ".,'’\u00a0\u202f "
 _NUMBER = re.compile(
     r"(?<![^\W\d_])(?<![\d.,])"  # not glued to a letter, not the tail of another number
     r"(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d))"
