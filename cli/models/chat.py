@@ -15,6 +15,7 @@ from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
 from ..postprocess import clean_chat_output
 from ..prompting import PromptTemplate, RenderedPrompt
 from .base import Generated
+from .instruct import empty_prompt
 from .runtime import LoadedModel
 from .seq2seq import input_window
 
@@ -65,9 +66,7 @@ class ChatSummariser:
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Prompt tokens per text: the template's own tokens plus the document's."""
         if self._overhead is None:
-            lang = self.template.languages[0]
-            empty = self.template.render("", lang, lang, LengthPreset("probe", 100, 5))
-            self._overhead = self._token_counts([self.prompt_text(empty)])[0]
+            self._overhead = self._token_counts([self.prompt_text(empty_prompt(self.template))])[0]
         return [self._overhead + n for n in self._token_counts(texts)]
 
     def _token_counts(self, texts: list[str]) -> list[int]:

@@ -11,10 +11,17 @@ from ..config import Generation
 from ..engine import length_sorted_batches
 from ..lengths import LengthPreset, budget, tokens_per_word
 from ..postprocess import clean_chat_output
-from ..prompting import PromptTemplate
+from ..prompting import PromptTemplate, RenderedPrompt
 from .base import Generated
 from .runtime import LoadedModel
 from .seq2seq import decode, generate_kwargs, input_window
+
+
+def empty_prompt(template: PromptTemplate) -> RenderedPrompt:
+    """The template around no document: what it costs in tokens is added to every
+    document's own count (a prompted model's input is template plus document)."""
+    lang = template.languages[0]
+    return template.render("", lang, lang, LengthPreset("probe", 100, 5))
 
 
 class InstructSummariser:
@@ -33,9 +40,7 @@ class InstructSummariser:
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Prompt tokens per text: the instruction's tokens plus the document's."""
         if self._overhead is None:
-            lang = self.template.languages[0]
-            empty = self.template.render("", lang, lang, LengthPreset("probe", 100, 5))
-            self._overhead = len(self.tokenizer(empty.as_text())["input_ids"])
+            self._overhead = len(self.tokenizer(empty_prompt(self.template).as_text())["input_ids"])
         counts = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
         return [self._overhead + len(ids) for ids in counts]
 
