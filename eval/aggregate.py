@@ -77,3 +77,24 @@ def aggregate(units: Sequence, keys: Sequence[str], bootstrap: Bootstrap = DEFAU
     for lang, length in sorted(groups, key=lambda g: (g[0], order.get(g[1], len(order)), g[1])):
         result[f"{lang}/{length}"] = summarise_rows(groups[lang, length], keys, bootstrap)
     return result
+
+
+ID_PREFIX = "id-prefix"
+
+
+def group_value(record, field: str) -> str:
+    """A record's group under ``--group-by field``."""
+    if field == ID_PREFIX:
+        return record.id.split("-", 1)[0]
+    return record.fields.get(field, "(none)")
+
+
+def breakdown(units: Sequence, records: dict, field: str, keys: Sequence[str],
+              bootstrap: Bootstrap = DEFAULT_BOOTSTRAP) -> dict[str, dict[str, dict]]:
+    """``{group value: {key: {mean, low, high, n}}}`` with ``records`` by (id, lang)."""
+    groups: dict[str, list[dict[str, float]]] = {}
+    for unit in units:
+        value = group_value(records[(unit.id, unit.lang)], field)
+        groups.setdefault(value, []).append(unit.scores)
+    return {value: summarise_rows(rows, keys, bootstrap) for value, rows in sorted(
+        groups.items())}

@@ -38,10 +38,17 @@ class Record:
     summary_lang: str
     references: tuple[str, ...]
     references_by_length: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)  # other scalar fields, to group by
+    reference_langs: tuple[str, ...] = ()  # detected language of each of ``references``
 
     @property
     def key(self) -> tuple[str, str]:
         return self.id, self.summary_lang
+
+    @property
+    def foreign_references(self) -> int:
+        """References detected in another language than ``summary_lang``."""
+        return sum(lang != self.summary_lang for lang in self.reference_langs)
 
     @property
     def cross_lingual(self) -> bool:
@@ -162,5 +169,31 @@ def _record(line: str, where: str, summary_lang: str | None, mode: str) -> Recor
         primary = data.get("summary") if wanted == own else None
         refs = [primary] if isinstance(primary, str) and primary.strip() else refs[:1]
         by_length = {k: v[:1] for k, v in by_length.items()}
+    scalars = {k: str(v) for k, v in data.items()
+               if isinstance(v, str | int | float | bool) and k not in _TEXT_FIELDS}
     return Record(id=data["id"], lang=lang, text=data["text"], summary_lang=wanted,
-                  references=tuple(refs), references_by_length=by_length)
+                  references=tuple(refs), references_by_length=by_length, fields=scalars,
+                  reference_langs=tuple(reference_language(r, wanted) for r in refs))
+
+
+_TEXT_FIELDS = ("text", "summary", "references")
+# Below this, py3langid's answer is too unsure to overrule the record's summary_lang.
+MIN_REFERENCE_CONFIDENCE = 0.9
+
+
+def reference_language(text: str, declared: str) -> str:
+    """The language ``text`` is written in (de or en) when detection is sure, else
+    ``declared``."""
+    from ..langdetect import detect_language
+
+    detection = detect_language(text)
+    if detection.lang in LANGS and detection.confidence >= MIN_REFERENCE_CONFIDENCE:
+        return detection.lang
+    return declared
+
+
+def foreign_reference_count(dataset: Dataset) -> tuple[int, int]:
+    """(references, records) whose references are in another language than the record's
+    ``summary_lang``."""
+    counts = [r.foreign_references for r in dataset.records]
+    return sum(counts), sum(1 for c in counts if c)

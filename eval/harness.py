@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .. import __version__
 from ..errors import UsageError
-from .aggregate import DEFAULT_BOOTSTRAP, Bootstrap, aggregate
+from .aggregate import DEFAULT_BOOTSTRAP, Bootstrap, aggregate, breakdown
 from .datasets import Dataset
 from .metrics import DEFAULT_METRICS, Key, Metric, Sample, build_metrics
 from .signature import format_signature, signature_fields
@@ -51,6 +51,7 @@ class EvalResult:
     units: list[ScoredUnit]
     aggregate: dict[str, dict[str, dict]]
     corpus: dict = field(default_factory=dict)
+    breakdowns: dict[str, dict[str, dict]] = field(default_factory=dict)  # by --group-by
     missing: list[dict] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -65,7 +66,8 @@ class EvalResult:
                                  "higher_is_better": k.higher_is_better, "unit": k.unit}
                         for k in self.keys},
             "corpus": self.corpus,
-            "aggregate": self.aggregate, "missing": self.missing, "seconds": self.seconds,
+            "aggregate": self.aggregate, "breakdowns": self.breakdowns,
+            "missing": self.missing, "seconds": self.seconds,
             "documents": [u.to_dict() for u in self.units],
         }
 
@@ -73,7 +75,7 @@ class EvalResult:
 def evaluate(dataset: Dataset, system: System, lengths: dict[str, int],
              metric_names: tuple[str, ...] = DEFAULT_METRICS, stemmer: str = "auto",
              references: str = "first", bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
-             reporter=None) -> EvalResult:
+             reporter=None, group_by: list[str] | tuple[str, ...] = ()) -> EvalResult:
     """Run ``system`` over ``dataset`` at ``lengths`` ({name: target words}) and score it."""
     metrics = build_metrics(metric_names, stemmer, references)
     started = time.perf_counter()
@@ -105,6 +107,9 @@ def evaluate(dataset: Dataset, system: System, lengths: dict[str, int],
         predictions=predictions, units=units,
         aggregate=aggregate(units, names, bootstrap, list(lengths)),
         corpus=corpus, missing=missing)
+    records = {r.key: r for r in dataset.records}
+    result.breakdowns = {name: breakdown(units, records, name, names, bootstrap)
+                         for name in group_by}
     result.seconds = {"system": round(produced - started, 3), "scoring": round(
         scored - produced, 3), "aggregation": round(time.perf_counter() - scored, 3)}
     return result
@@ -126,7 +131,9 @@ def score_predictions(dataset: Dataset, predictions: list[Prediction],
         scored.append((prediction, Sample(
             hypothesis=prediction.text, references=record.references_for(prediction.length),
             source=record.text, lang=prediction.lang, source_lang=record.lang,
-            target_words=lengths[prediction.length])))
+            target_words=lengths[prediction.length],
+            reference_langs=record.reference_langs if not record.references_by_length
+            else ())))
     per_unit: list[dict[str, float]] = [{} for _ in scored]
     corpus: dict = {}
     samples = [sample for _, sample in scored]

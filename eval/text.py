@@ -33,7 +33,7 @@ from ..segment import split_sentences
 
 STEMMER_CHOICES = ("auto", "snowball", "none")
 TOKENIZER = "unicode-alnum"
-NORMALISATION = "nfkc,casefold,numeric-signs-apart"
+NORMALISATION = "nfkc,casefold,numeric-signs-apart,de:%=prozent"
 MIN_STEM_LENGTH = 4  # rouge-score stems only tokens longer than 3 characters
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -168,6 +168,8 @@ class Analyzer:
         return cls(lang, Stemmer(stemmer_name(choice, lang)))
 
     def tokens(self, text: str) -> list[str]:
+        if self.lang == "de" and "%" in text:  # "50 %" and "50 Prozent" are the same words
+            text = text.replace("%", " prozent ")
         return self.stemmer.stem_all(tokenize(text))
 
     def sentence_tokens(self, text: str) -> list[list[str]]:

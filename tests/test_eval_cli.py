@@ -215,3 +215,53 @@ def test_predictions_carry_their_own_lengths_and_references_can_be_only_the_firs
     first = scores["first"]["aggregate"]["overall"]["rouge1_f"]["mean"]
     assert first == pytest.approx(100)  # the first reference is the 'summary' scored here
     assert scores["all"]["aggregate"]["overall"]["rouge1_f"]["mean"] == pytest.approx(100)
+
+
+def _mislabelled(tmp_path: Path) -> Path:
+    """English records whose German references claim to be English."""
+    records = [json.loads(line) for line in XLING.read_text(encoding="utf-8").splitlines()]
+    path = tmp_path / "mislabelled.jsonl"
+    path.write_text("".join(json.dumps({"id": r["id"], "lang": "en", "summary_lang": "en",
+                                        "text": r["text"], "summary": r["summary"]},
+                                       ensure_ascii=False) + "\n" for r in records[:6]),
+                    encoding="utf-8")
+    return path
+
+
+def test_references_in_another_language_are_counted_and_refused_with_strict(cli, tmp_path):
+    path = _mislabelled(tmp_path)
+    result = cli("eval", path, "--system", "lead-1", "--metric", "rouge", *FAST)
+    assert result.exit_code == 0, result.output
+    assert "5 reference(s) in 5 record(s) are not in the records' summary_lang (en)" in (
+        result.stderr)
+    strict = cli("eval", path, "--system", "lead-1", "--strict", *FAST)
+    assert strict.exit_code == 2 and "--strict" in strict.stderr
+    assert "Traceback" not in strict.output
+    clean = cli("eval", EN_NEWS, "--system", "lead-1", "--strict", "--metric", "rouge", *FAST)
+    assert clean.exit_code == 0 and "summary_lang" not in clean.stderr
+
+
+def test_a_reference_is_stemmed_in_its_own_language():
+    from summarise.eval.metrics import METRICS, Sample
+
+    rouge = METRICS["rouge"]()
+    hypothesis, reference = "Die Häuser wurden gebaut.", "Das Haus wurde gebaut."
+    german = rouge.score(Sample(hypothesis, (reference,), "", "de", "de"))
+    labelled_english = rouge.score(Sample(hypothesis, (reference,), "", "en", "de",
+                                          reference_langs=("de",)))
+    assert labelled_english == german
+    assert rouge.score(Sample(hypothesis, (reference,), "", "en", "de")) != german
+
+
+def test_group_by_a_record_field_and_the_id_prefix(cli, tmp_path):
+    out = tmp_path / "grouped"
+    result = cli("eval", EN_NEWS, "--system", "lead-3", "--group-by", "id-prefix",
+                 "--metric", "rouge", "--out", out, *FAST)
+    assert result.exit_code == 0, result.output
+    groups = _scores(out)["breakdowns"]["id-prefix"]
+    assert set(groups) == {"summeval", "frank"}
+    assert sum(g["rouge1_f"]["n"] for g in groups.values()) == 20
+    for stat in groups.values():
+        assert stat["rouge1_f"]["low"] <= stat["rouge1_f"]["mean"] <= stat["rouge1_f"]["high"]
+    wrong = cli("eval", EN_NEWS, "--system", "lead-3", "--group-by", "nope", *FAST)
+    assert wrong.exit_code == 2 and "--group-by 'nope'" in wrong.stderr

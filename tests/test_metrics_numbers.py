@@ -25,10 +25,10 @@ from summarise.eval.metrics.numbers import source_numbers, summary_numbers
     ("1,234.5 dollars", "en", ["1234.5"]),
     ("2 Billionen Euro", "de", ["2000000000000"]),  # German Billion = 10^12
     ("2 billion euros", "en", ["2000000000"]),
-    ("am 18. Juni 2024", "de", ["18", "2024"]),
-    ("am 18.06.2024", "de", ["18", "6", "2024"]),
-    ("rund 90 Prozent", "de", ["90"]),
-    ("covers 3.50% of it.", "en", ["3.5"]),
+    ("am 18. Juni 2024", "de", ["date:2024-06-18"]),
+    ("am 18.06.2024", "de", ["date:2024-06-18"]),
+    ("rund 90 Prozent", "de", ["90%"]),
+    ("covers 3.50% of it.", "en", ["3.5%"]),
     ("In 2015 300 people died", "en", ["2015", "300"]),
     ("der G7-Gipfel und H2O", "de", []),   # names, not quantities
     ("ein 31-jähriger Mann (31)", "de", ["31", "31"]),
@@ -64,3 +64,60 @@ def test_cross_lingual_summary_numbers_checked_against_german_source(summary, fo
     assert scores["numbers"] == found
     assert scores["numbers_unsupported"] == unsupported
     assert scores["numbers_consistent"] == (0.0 if unsupported else 100.0)
+
+
+# --- golden cases of the normalisation, in both languages ---------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "values"), [
+    # vulgar fractions belong to their number
+    ("Das Kind ist 11½ Jahre alt.", "de", ["11.5"]),
+    ("The child is 11½ years old.", "en", ["11.5"]),
+    ("Es waren 2 ¾ Liter.", "de", ["2.75"]),
+    # signs count; ranges and names are not signs
+    ("Es waren -5 Grad.", "de", ["-5"]),
+    ("It was −5 degrees.", "en", ["-5"]),
+    ("Es waren minus 5 Grad.", "de", ["-5"]),
+    ("from 3-5 people", "en", ["3", "5"]),
+    ("die Covid-19-Pandemie", "de", ["19"]),
+    # dates: one value whatever the spelling
+    ("am 18.06.2023", "de", ["date:2023-06-18"]),
+    ("am 18. Juni 2023", "de", ["date:2023-06-18"]),
+    ("on 18 June 2023", "en", ["date:2023-06-18"]),
+    ("on June 18, 2023", "en", ["date:2023-06-18"]),
+    ("on 2023-06-18", "en", ["date:2023-06-18"]),
+    ("on the 18th of June 2023", "en", ["date:2023-06-18"]),
+    ("am 18.06.23", "de", ["date:2023-06-18"]),
+    ("am 18. Juni", "de", ["date:--06-18"]),
+    ("im Juni 2023", "de", ["date:2023-06"]),
+    ("am 31.02.2023 nicht", "de", ["date:2023-02-31"]),  # read as written, not checked
+    # percentages: sign and words agree
+    ("50 %", "de", ["50%"]), ("50%", "en", ["50%"]), ("50 Prozent", "de", ["50%"]),
+    ("50 percent", "en", ["50%"]), ("50 per cent", "en", ["50%"]),
+    ("3,5 Prozent", "de", ["3.5%"]), ("3.5 per cent", "en", ["3.5%"]),
+])
+def test_normalisation_golden_cases(text, lang, values):
+    assert summary_numbers(text, lang) == values
+
+
+@pytest.mark.parametrize(("summary", "lang", "source", "source_lang", "unsupported"), [
+    ("Er ist 11½ Jahre alt.", "de", "Er ist elfeinhalb, genauer 11,5 Jahre alt.", "de", 0),
+    ("He is 111 years old.", "en", "Er ist 11½ Jahre alt.", "de", 1),
+    ("It was -5 degrees.", "en", "Es waren -5 Grad.", "de", 0),
+    ("It was 5 degrees.", "en", "Es waren -5 Grad.", "de", 1),
+    ("Es waren -5 Grad.", "de", "It was 5 degrees.", "en", 1),
+    ("It opened on 18 June 2023.", "en", "Eröffnet am 18.06.2023.", "de", 0),
+    ("Eröffnet am 18. Juni 2023.", "de", "It opened on June 18, 2023.", "en", 0),
+    ("Eröffnet am 18.06.2023.", "de", "Opened on 2023-06-18.", "en", 0),
+    ("Eröffnet am 19.06.2023.", "de", "Opened on 18 June 2023.", "en", 1),
+    ("It opened in 2023.", "en", "Eröffnet am 18.06.2023.", "de", 0),  # a part of a date
+    ("It opened on 18 June.", "en", "Eröffnet am 18.06.2023.", "de", 0),
+    ("Sales rose 50 percent.", "en", "Der Umsatz stieg um 50 Prozent.", "de", 0),
+    ("Der Umsatz stieg um 50 %.", "de", "Sales rose 50 per cent.", "en", 0),
+    ("Sales rose 50%.", "en", "Sales rose by 50 per cent.", "en", 0),
+    ("Sales rose 50%.", "en", "50 people bought it.", "en", 1),  # a count is no share
+    ("50 people bought it.", "en", "Sales rose by 50 per cent.", "en", 0),
+])
+def test_numbers_agree_across_spellings_and_languages(summary, lang, source, source_lang,
+                                                      unsupported):
+    scores = METRICS["numbers"]().score(Sample(summary, ("ref",), source, lang, source_lang))
+    assert scores["numbers_unsupported"] == unsupported

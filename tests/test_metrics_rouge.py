@@ -123,6 +123,11 @@ def test_a_vulgar_fraction_is_not_glued_to_the_digits_before_it(lang):
     assert _rouge_f("11½", "11½", lang)["rouge1_f"] == pytest.approx(100)
 
 
+def test_german_percent_sign_and_word_are_the_same_words():
+    assert _rouge_f("Der Umsatz stieg um 50 %.", "Der Umsatz stieg um 50 Prozent.", "de"
+                    )["rouge1_f"] == pytest.approx(100)
+
+
 def test_german_sentence_scores_100_against_itself():
     assert all(v == pytest.approx(100) for v in _rouge_f(GERMAN, GERMAN, "de").values())
 

@@ -75,6 +75,14 @@ def eval_command(
     metric: Annotated[list[str] | None, typer.Option(
         "--metric", metavar="NAME", help="Only these metrics; repeat. [default: rouge, chrf, "
         "bleu, length, novelty, numbers]", show_default=False)] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Refuse a dataset with references in another language than its "
+        "records' summary_lang (default: warn, and stem each reference in its own "
+        "language).")] = False,
+    group_by: Annotated[list[str] | None, typer.Option(
+        "--group-by", metavar="FIELD", help="Also break the scores down by this record "
+        "field (e.g. orig_split), or by id-prefix (the id up to its first '-'); repeat.",
+        show_default=False)] = None,
     limit: Annotated[int | None, typer.Option(
         "--limit", metavar="N", min=1, help="Score only the first N records.",
         show_default=False)] = None,
@@ -109,14 +117,16 @@ def eval_command(
                        backend=backend, quantize=quantize, allow_pickle=allow_pickle)
     try:
         _eval(reporter, dataset, seeds, system, predictions, out, length, summary_lang,
-              references, stemmer, metric, limit, resamples, seed, model_flags)
+              references, stemmer, metric, limit, resamples, seed, model_flags, strict,
+              group_by or [])
     except SummariseError as exc:
         reporter.error(str(exc))
         raise typer.Exit(exc.exit_code) from None
 
 
 def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths, summary_lang,
-          references, stemmer, metrics, limit, resamples, seed, model_flags) -> None:
+          references, stemmer, metrics, limit, resamples, seed, model_flags, strict,
+          group_by) -> None:
     from ..eval import Bootstrap, evaluate, load_dataset, seed_dataset, write_reports
     from ..eval.metrics import DEFAULT_METRICS, METRICS
     from ..eval.systems import PredictionsFile, make_system
@@ -134,6 +144,8 @@ def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths,
         raise UsageError(f"--metric {', '.join(unknown)}: unknown; use {', '.join(METRICS)}")
     data = (seed_dataset(limit, summary_lang, references) if seeds else
             load_dataset(dataset_path, limit, summary_lang, references))
+    check_reference_languages(data, strict, reporter)
+    check_group_fields(data, group_by)
 
     def settings(names=None):
         return build_settings(lang=None, length=names, source_lang="auto", **model_flags)
@@ -151,12 +163,39 @@ def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths,
                   f"{', '.join(chosen)}")
     result = evaluate(data, system, {n: presets[n].words for n in chosen},
                       tuple(metrics) if metrics else DEFAULT_METRICS, stemmer, references,
-                      Bootstrap(resamples=resamples, seed=seed), reporter)
+                      Bootstrap(resamples=resamples, seed=seed), reporter, group_by)
     print_scores(result)
     if out is not None:
         paths = write_reports(result, out)
         reporter.info(f"wrote {', '.join(p.name for p in paths.values())} to {out}")
     reporter.debug(f"signature: {result.signature}")
+
+
+def check_reference_languages(data, strict: bool, reporter) -> None:
+    """Warn (or, with --strict, refuse) when references are not in summary_lang."""
+    from ..eval.datasets import foreign_reference_count
+
+    references, records = foreign_reference_count(data)
+    if not references:
+        return
+    wanted = sorted({r.summary_lang for r in data.records if r.foreign_references})
+    message = (f"{data.path}: {references} reference(s) in {records} record(s) are not in "
+               f"the records' summary_lang ({', '.join(wanted)}) by language detection")
+    if strict:
+        raise UsageError(f"{message}; fix summary_lang or the references (--strict)")
+    reporter.warn(f"{message}; each is stemmed in its own language, but the scores compare "
+                  "summaries with references in another language")
+
+
+def check_group_fields(data, fields: list[str]) -> None:
+    """Every --group-by FIELD must be a field of some record (or id-prefix)."""
+    from ..eval.aggregate import ID_PREFIX
+
+    known = {k for r in data.records for k in r.fields} | {ID_PREFIX}
+    for name in fields:
+        if name not in known:
+            raise UsageError(f"--group-by {name!r}: no record of {data.path} has that field; "
+                             f"use one of {', '.join(sorted(known))}")
 
 
 def choose_lengths(asked, data, presets, system, reporter) -> list[str]:

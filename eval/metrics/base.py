@@ -22,6 +22,13 @@ class Sample:
     lang: str  # language of the hypothesis and references
     source_lang: str
     target_words: int | None = None
+    # language each reference is really written in (detected), when it differs from
+    # ``lang``: a metric that stems reads the reference, and the hypothesis compared
+    # with it, in that language
+    reference_langs: tuple[str, ...] = ()
+
+    def reference_lang(self, index: int) -> str:
+        return self.reference_langs[index] if index < len(self.reference_langs) else self.lang
 
 
 @dataclass(frozen=True)
@@ -83,9 +90,13 @@ class ReferenceMetric(Metric):
         raise NotImplementedError
 
     def score(self, sample: Sample) -> dict[str, float]:
-        hypothesis = self.analyse_hypothesis(sample.hypothesis, sample.lang)
-        per_reference = [self.compare(hypothesis, self.analyse(ref, sample.lang))
-                         for ref in sample.references]
+        hypotheses: dict[str, object] = {}
+        per_reference = []
+        for index, ref in enumerate(sample.references):
+            lang = sample.reference_lang(index)
+            if lang not in hypotheses:
+                hypotheses[lang] = self.analyse_hypothesis(sample.hypothesis, lang)
+            per_reference.append(self.compare(hypotheses[lang], self.analyse(ref, lang)))
         result: dict[str, float] = {}
         if self.combine == "mean":
             return {key: sum(p[key] for p in per_reference) / len(per_reference)
