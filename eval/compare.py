@@ -115,6 +115,9 @@ def compare_runs(paths: list[Path], test: str = "ar", trials: int = TRIALS,
             "paired": len(shared),
             "only_in_a": len(units_a) - len(shared), "only_in_b": len(units_b) - len(shared),
             "metrics": {k: r.to_dict() for k, r in zip(keys, results, strict=True)},
+            "documents": [{"id": u[0], "lang": u[1], "length": u[2],
+                           "a": {k: units_a[u][k] for k in keys},
+                           "b": {k: units_b[u][k] for k in keys}} for u in shared],
         })
     return {
         "signature": baseline.data["signature"],
@@ -182,3 +185,28 @@ def print_table(comparison: dict, all_metrics: bool = False, console=None) -> No
         for row in pair_rows(comparison, pair, all_metrics):
             table.add_row(*row, style="bold" if float(row[-1]) < 0.05 else None)
         console.print(table)
+
+
+def write_report(comparison: dict, out: Path, all_metrics: bool = False) -> list[Path]:
+    """``comparison.json``, ``comparison.md``, ``report.html`` and ``comparison.png``."""
+    from ..output import atomic_write, dump_json
+    from .compare_report import focus_key, render_html
+    from .plot import comparison_plot
+
+    out.mkdir(parents=True, exist_ok=True)
+    key = focus_key(comparison)
+    labels = {k: v.get("short") or v.get("label", k) for k, v in comparison["metrics"].items()}
+    first = comparison["comparisons"][0]
+    deltas = [(labels[k], m["delta"], *m["delta_ci"]) for k in shown_keys(comparison)
+              if (m := first["metrics"].get(k)) and comparison["metrics"][k].get(
+                  "unit", "points") == "points"]
+    png = comparison_plot(deltas, [(d["a"][key], d["b"][key]) for d in first["documents"]],
+                          labels[key], (first["a"]["system"], first["b"]["system"]))
+    paths = [out / "comparison.json", out / "comparison.md", out / "report.html",
+             out / "comparison.png"]
+    atomic_write(paths[0], dump_json(comparison))
+    atomic_write(paths[1], render_markdown(comparison, all_metrics))
+    atomic_write(paths[2], render_html(
+        comparison, png, lambda pair: pair_rows(comparison, pair, all_metrics)))
+    atomic_write(paths[3], png)
+    return paths

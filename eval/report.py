@@ -7,12 +7,14 @@ signature); ``report.md`` and the self-contained ``report.html`` are for people.
 from __future__ import annotations
 
 import base64
-import html
 import json
 from pathlib import Path
 
 from ..output import atomic_write, dump_json
 from .harness import EvalResult
+from .highlight import marked, stems
+from .html import DocumentTable, esc, page, table
+from .text import Analyzer
 
 HEADLINE = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f", "chrf", "bleu", "words",
             "within_target", "novel_2", "numbers_consistent")
@@ -154,54 +156,101 @@ def render_markdown(result: EvalResult, plot_name: str) -> str:
     return "\n".join(lines)
 
 
-_STYLE = """
-body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
-color:#222}table{border-collapse:collapse;margin:1em 0;font-size:.9em}
-td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}code{font-size:.85em;word-break:break-all}
-.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}.pair div{background:#fafafa;
-padding:.6em;border:1px solid #eee}img{max-width:100%}
-"""
+HEADLINE_METRIC = "rouge1_f"
+TABLE_KEYS = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f", "chrf", "bleu", "words",
+              "numbers_unsupported")
+EXTREMES = 10
+SOURCE_CHARS = 6000
 
 
-def _html_table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def document_table(result: EvalResult) -> DocumentTable:
+    """Every scored summary: sortable scores, and its texts with matched words marked."""
+    labels = {k.name: k.brief for k in result.keys}
+    keys = [k for k in TABLE_KEYS if k in labels]
+    columns = [("id", "text"), ("lang", "text"), ("length", "text"),
+               *((labels[k], "number") for k in keys)]
+    table = DocumentTable("documents", columns)
+    records = {r.key: r for r in result.dataset.records}
+    texts = {p.key: p.text for p in result.predictions}
+    analyzers: dict[str, Analyzer] = {}
+    for unit in result.units:
+        record = records[(unit.id, unit.lang)]
+        analyzer = analyzers.setdefault(unit.lang, Analyzer.for_lang(unit.lang))
+        prediction = texts.get(unit.key, "")
+        references = record.references_for(unit.length)
+        predicted = stems(prediction, analyzer)
+        referenced = set().union(*(stems(r, analyzer) for r in references))
+        source_analyzer = analyzers.setdefault(record.lang, Analyzer.for_lang(record.lang))
+        parts = [("Source", marked(record.text, source_analyzer, stems(
+                     prediction, source_analyzer), SOURCE_CHARS)),
+                 ("Prediction", marked(prediction, analyzer, referenced) or "<em>(empty)</em>")]
+        parts += [(f"Reference {i}" if len(references) > 1 else "Reference",
+                   marked(ref, analyzer, predicted)) for i, ref in enumerate(references, 1)]
+        table.add("/".join(unit.key), [unit.id, unit.lang, unit.length,
+                                       *(unit.scores[k] for k in keys)], parts)
+    return table
+
+
+def extremes(result: EvalResult, key: str = HEADLINE_METRIC, count: int = EXTREMES
+             ) -> tuple[list[list[str]], list[list[str]]]:
+    """The ``count`` worst and best summaries by ``key``: rows of id, lang, length, value."""
+    ordered = sorted(result.units, key=lambda u: (u.scores[key], u.id))
+    def rows(units):
+        return [[u.id, u.lang, u.length, f"{u.scores[key]:.2f}"] for u in units]
+    return rows(ordered[:count]), rows(ordered[::-1][:count])
+
+
+def breakdown_rows(groups: dict[str, dict[str, dict]], result: EvalResult
+                   ) -> tuple[list[str], list[list[str]]]:
+    """A row per group: documents and the headline metrics, mean [95% CI]."""
+    by_name = {k.name: k for k in result.keys}
+    keys = [k for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "chrf", "words")
+            if k in by_name]
+    header = ["group", "documents", *(by_name[k].brief for k in keys)]
+    rows = []
+    for name, stats in groups.items():
+        if stats:
+            rows.append([name, str(next(iter(stats.values()))["n"]),
+                         *(format_stat(stats[k], by_name[k].unit) for k in keys)])
+    return header, rows
 
 
 def render_html(result: EvalResult, png: bytes) -> str:
     """One file with everything inlined (the plot as a data: URI), to mail or archive."""
     data = result.dataset.describe()
-    esc = html.escape
+    title = f"{result.system['name']} on {result.dataset.name}"
     header, rows = score_table_rows(result)
     image = base64.b64encode(png).decode("ascii")
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{esc(result.system['name'])} on {esc(result.dataset.name)}</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        f"<h1>{esc(result.system['name'])} on {esc(result.dataset.name)}</h1>",
+    body = [
+        f"<h1>{esc(title)}</h1>",
         f"<p>Dataset <code>{esc(data['path'])}</code>: {data['records']} of "
         f"{data['records_in_file']} records (sha256 <code>{esc(data['sha256'])}</code>).<br>",
         "Lengths: " + esc(", ".join(f"{k} ({v} words)" for k, v in result.lengths.items())),
+        f"<br>{esc(reference_note(result))}",
         f"<br>Signature: <code>{esc(result.signature)}</code></p>",
     ]
     if result.missing:
-        parts.append(f"<p><strong>{len(result.missing)} document × length pair(s) had no "
-                     "prediction</strong> and are not in the scores.</p>")
-    parts += ["<h2>Scores</h2><p>Mean over documents [95% bootstrap CI]; corpus rows are "
-              f"sacreBLEU's corpus scores. {esc(reference_note(result))}</p>",
-              _html_table(header, rows),
-              f"<img alt='scores per language and length' src='data:image/png;base64,{image}'>",
-              "<h2>All metrics</h2>",
-              _html_table(*score_table_rows(result, [k.name for k in result.keys])),
-              "<h2>Examples</h2>"]
-    for example in examples(result):
-        parts.append(
-            f"<h3>{esc(example['id'])} ({esc(example['lang'])}, {esc(example['length'])})</h3>"
-            f"<div class='pair'><div><strong>System</strong><p>{esc(example['summary'])}</p>"
-            f"</div><div><strong>Reference</strong><p>{esc(example['reference'])}</p></div>"
-            "</div>")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+        body.append(f"<p><strong>{len(result.missing)} document × length pair(s) had no "
+                    "prediction</strong> and are not in the scores.</p>")
+    body += ["<h2>Scores</h2><p>Mean over documents [95% bootstrap CI]; corpus rows are "
+             "sacreBLEU's corpus scores.</p>", table(header, rows),
+             f"<img alt='scores per language and length with 95% CIs' "
+             f"src='data:image/png;base64,{image}'>",
+             "<h2>Breakdowns</h2><h3>By language and length</h3>",
+             table(*breakdown_rows(result.aggregate, result))]
+    for name, groups in result.breakdowns.items():
+        body += [f"<h3>By {esc(name)}</h3>", table(*breakdown_rows(groups, result))]
+    labels = {k.name: k.brief for k in result.keys}
+    if HEADLINE_METRIC in labels:
+        worst, best = extremes(result)
+        columns = ["id", "lang", "length", labels[HEADLINE_METRIC]]
+        body += [f"<h2>The {EXTREMES} worst and best by {esc(labels[HEADLINE_METRIC])}</h2>",
+                 "<div class='side'><div><strong>worst</strong>", table(columns, worst),
+                 "</div><div><strong>best</strong>", table(columns, best), "</div></div>"]
+    body += ["<h2>All metrics</h2>",
+             table(*score_table_rows(result, [k.name for k in result.keys])),
+             "<h2>Every document</h2><p class='note'>Click a column header to sort by it "
+             "(again to reverse); click a row to see source, prediction and references side "
+             "by side, with the words they share marked.</p>",
+             document_table(result).render()]
+    return page(title, body)

@@ -27,7 +27,9 @@ with the first. Runs over different datasets or with different metric signatures
 
 The p-value is two-sided, from approximate randomisation (default) or a paired
 bootstrap (--test bootstrap); the 95% CI of the difference is a paired bootstrap.
---out DIR writes comparison.json and comparison.md.
+--out DIR writes comparison.json, comparison.md, report.html (differences with CIs,
+a per-document scatter, the documents that differ most, every document side by side)
+and comparison.png.
 """
 FORMATS = ("table", "json", "markdown")
 
@@ -36,7 +38,8 @@ def compare_command(
     runs: Annotated[list[Path], typer.Argument(
         help="Run folders of `summarise eval --out`.", metavar="RUN", show_default=False)],
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", metavar="DIR", help="Write comparison.json and comparison.md here.",
+        "--out", "-o", metavar="DIR", help="Write comparison.json, comparison.md, report.html "
+        "and comparison.png here.",
         show_default=False)] = None,
     fmt: Annotated[str, typer.Option(
         "--format", "-f", metavar="FORMAT", help="stdout as table, json or markdown.")
@@ -68,8 +71,7 @@ def compare_command(
 def _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metrics,
              force) -> None:
     from ..eval.aggregate import Bootstrap
-    from ..eval.compare import compare_runs, print_table, render_markdown
-    from ..output import atomic_write, dump_json
+    from ..eval.compare import compare_runs, print_table, render_markdown, write_report
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -90,7 +92,5 @@ def _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metric
     else:
         print_table(comparison, all_metrics)
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write(out / "comparison.json", dump_json(comparison))
-        atomic_write(out / "comparison.md", render_markdown(comparison, all_metrics))
-        reporter.info(f"wrote comparison.json and comparison.md to {out}")
+        paths = write_report(comparison, out, all_metrics)
+        reporter.info(f"wrote {', '.join(p.name for p in paths)} to {out}")

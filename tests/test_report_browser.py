@@ -1,0 +1,110 @@
+"""The HTML reports in a real browser: headless Chromium (Debian's) driven by Playwright.
+
+Both reports are opened from disk, as a reader would: every document row is there, a
+header click sorts the rows (a second click reverses them), a row opens to show the
+texts with matched words marked, and the page logs no console error.  Without a browser
+the tests are skipped with the reason shown (``-ra``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+EN_NEWS = Path(__file__).parent / "data" / "eval" / "en-news.slice.jsonl"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FAST = ("--bootstrap", "100")
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).is_file(),
+    reason="no Chromium at /usr/bin/chromium (.ci/run installs Debian's: apt-get install "
+           "chromium)")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> dict[str, Path]:
+    from summarise.app import app
+    from typer.testing import CliRunner
+
+    root = tmp_path_factory.mktemp("reports")
+    runner = CliRunner()
+    for system in ("lead-3", "lead-1"):
+        result = runner.invoke(app, ["eval", str(EN_NEWS), "--system", system, "--out",
+                                     str(root / system), "--group-by", "id-prefix", *FAST])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["compare", str(root / "lead-3"), str(root / "lead-1"),
+                                 "--out", str(root / "compare"), "--trials", "200"])
+    assert result.exit_code == 0, result.output
+    return {"eval": root / "lead-3" / "report.html",
+            "compare": root / "compare" / "report.html"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: errors.append(f"network request {r.url}")
+            if not r.url.startswith(("file:", "data:")) else None)
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, errors
+
+
+def _column(page, table: str, index: int) -> list[str]:
+    return page.eval_on_selector_all(
+        f"{table} tbody tr.doc", f"rows => rows.map(r => r.cells[{index}].dataset.value)")
+
+
+@pytest.mark.parametrize("kind", ["eval", "compare"])
+def test_report_sorts_expands_and_logs_no_error(browser, reports, kind, tmp_path):
+    page, errors = _open(browser, reports[kind])
+    table = "table.docs"
+    rows = page.locator(f"{table} tbody tr.doc")
+    assert rows.count() == 20  # every document of the slice
+    headers = page.locator(f"{table} thead th")
+    numeric = next(i for i in range(headers.count())
+                   if headers.nth(i).get_attribute("data-type") == "number")
+    before = _column(page, table, 0)
+    headers.nth(numeric).click()
+    values = [float(v) for v in _column(page, table, numeric)]
+    assert values == sorted(values)
+    assert _column(page, table, 0) != before  # the rows moved
+    headers.nth(numeric).click()
+    assert [float(v) for v in _column(page, table, numeric)] == sorted(values, reverse=True)
+    rows.first.click()
+    detail = page.locator(f"{table} tbody tr.detail")
+    assert detail.count() == 1
+    text = detail.inner_text()
+    if kind == "eval":
+        assert "Prediction" in text and "Reference" in text and "Source" in text
+        assert detail.locator("mark").count() > 0  # matched words are highlighted
+        predictions = [json.loads(line) for line in (reports["eval"].parent /
+                       "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
+        shown = page.locator(f"{table} tbody tr.doc").first.get_attribute("data-key")
+        prediction = next(p["text"] for p in predictions if shown.startswith(p["id"] + "/"))
+        assert prediction.split()[0] in text
+    else:
+        assert "A: lead-3" in text and "B: lead-1" in text
+    rows.first.scroll_into_view_if_needed()
+    shot = tmp_path / f"{kind}-report.png"  # the sorted table with one row open
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+    rows.first.click()
+    assert page.locator(f"{table} tbody tr.detail").count() == 0
+    assert errors == []
+    page.close()
