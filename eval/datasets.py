@@ -81,16 +81,36 @@ class Dataset:
 
 
 def load_dataset(path: Path, limit: int | None = None, summary_lang: str | None = None,
-                 references: str = "first") -> Dataset:
-    """Read a JSONL dataset; a ``UsageError`` names the file, line and what is wrong."""
+                 references: str = "first", text_field: str = "text",
+                 summary_field: str = "summary", config: str | None = None,
+                 split: str | None = None) -> Dataset:
+    """Read a dataset: JSON Lines, a Hugging Face ``save_to_disk`` folder or Parquet/Arrow
+    file, or a hub id (with ``config`` and ``split``).  A ``UsageError`` names the file,
+    line and what is wrong."""
+    from . import hfdata
+
+    fields = (text_field, summary_field)
+    if hfdata.is_local_set(path) or (not path.exists() and (
+            config or split or hfdata.looks_like_hub_id(str(path)))):
+        rows, sha = (hfdata.read_local(path) if path.exists() else
+                     hfdata.read_hub(str(path), config, split or "test"))
+        return parse_records(hfdata.to_records(rows, *fields), str(path),
+                             path.name.removesuffix(".parquet"), sha, limit, summary_lang,
+                             references, "row")
+    if config or split:
+        raise UsageError(f"--dataset-config/--split are for Hugging Face datasets; {path} is "
+                         "a JSON Lines file")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such dataset file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: a folder without state.json; give a JSONL file or a "
+                         "folder written by datasets' save_to_disk") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return parse_dataset(raw, str(path), path.name.removesuffix(".jsonl"), limit,
-                         summary_lang, references)
+                         summary_lang, references, fields)
 
 
 def seed_dataset(limit: int | None = None, summary_lang: str | None = None,
@@ -109,42 +129,61 @@ def seed_dataset(limit: int | None = None, summary_lang: str | None = None,
 
 
 def parse_dataset(raw: bytes, origin: str, name: str, limit: int | None = None,
-                  summary_lang: str | None = None, references: str = "first") -> Dataset:
-    if references not in REFERENCE_MODES:
-        raise UsageError(f"--references {references!r}: use {', '.join(REFERENCE_MODES)}")
-    if summary_lang is not None and summary_lang not in LANGS:
-        raise UsageError(f"--summary-lang {summary_lang!r}: use de or en")
+                  summary_lang: str | None = None, references: str = "first",
+                  fields: tuple[str, str] = ("text", "summary")) -> Dataset:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{origin}: is not UTF-8 text") from None
-    records: list[Record] = []
-    seen: set[tuple[str, str]] = set()
-    total = 0
+    rows: list[tuple[int, dict]] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        total += 1
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{origin} line {number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(data, dict):
+            raise UsageError(f"{origin} line {number}: expected a JSON object")
+        if fields != ("text", "summary"):
+            data = {**data, "text": data.get(fields[0]), "summary": data.get(fields[1])}
+        rows.append((number, data))
+    return _build(rows, origin, name, hashlib.sha256(raw).hexdigest(), limit, summary_lang,
+                  references, "line")
+
+
+def parse_records(records: list[dict], origin: str, name: str, sha256: str,
+                  limit: int | None = None, summary_lang: str | None = None,
+                  references: str = "first", unit: str = "row") -> Dataset:
+    """``parse_dataset`` for records already read (a Hugging Face dataset's rows)."""
+    return _build(list(enumerate(records, 1)), origin, name, sha256, limit, summary_lang,
+                  references, unit)
+
+
+def _build(rows: list[tuple[int, dict]], origin: str, name: str, sha256: str,
+           limit: int | None, summary_lang: str | None, references: str, unit: str
+           ) -> Dataset:
+    if references not in REFERENCE_MODES:
+        raise UsageError(f"--references {references!r}: use {', '.join(REFERENCE_MODES)}")
+    if summary_lang is not None and summary_lang not in LANGS:
+        raise UsageError(f"--summary-lang {summary_lang!r}: use de or en")
+    records: list[Record] = []
+    seen: set[tuple[str, str]] = set()
+    for number, data in rows:
         if limit is not None and len(records) >= limit:
-            continue
-        record = _record(line, f"{origin} line {number}", summary_lang, references)
+            break
+        record = _record(data, f"{origin} {unit} {number}", summary_lang, references)
         if record.key in seen:
-            raise UsageError(f"{origin} line {number}: id {record.id!r} "
+            raise UsageError(f"{origin} {unit} {number}: id {record.id!r} "
                              f"({record.summary_lang}) occurs twice; ids must be unique")
         seen.add(record.key)
         records.append(record)
     if not records:
         raise UsageError(f"{origin}: no records (expected JSON Lines with id, text, summary)")
-    return Dataset(name, origin, hashlib.sha256(raw).hexdigest(), records, total)
+    return Dataset(name, origin, sha256, records, len(rows))
 
 
-def _record(line: str, where: str, summary_lang: str | None, mode: str) -> Record:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{where}: not valid JSON ({exc.msg})") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{where}: expected a JSON object")
+def _record(data: dict, where: str, summary_lang: str | None, mode: str) -> Record:
     for key in ("id", "text"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise UsageError(f"{where}: needs a non-empty string {key!r}")

@@ -265,3 +265,33 @@ def test_group_by_a_record_field_and_the_id_prefix(cli, tmp_path):
         assert stat["rouge1_f"]["low"] <= stat["rouge1_f"]["mean"] <= stat["rouge1_f"]["high"]
     wrong = cli("eval", EN_NEWS, "--system", "lead-3", "--group-by", "nope", *FAST)
     assert wrong.exit_code == 2 and "--group-by 'nope'" in wrong.stderr
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "shared" / "eval-data" /
+                         "en-news.dev.jsonl").is_file(),
+                    reason="../shared/eval-data/en-news.dev.jsonl is not beside the repository")
+def test_lead3_on_cnn_dm_dev_lands_near_the_published_single_reference_figure(cli, tmp_path):
+    dev = Path(__file__).resolve().parents[2] / "shared" / "eval-data" / "en-news.dev.jsonl"
+    result = cli("eval", dev, "--system", "lead-3", "--metric", "rouge", "--out",
+                 tmp_path / "lead3", "--bootstrap", "200")
+    assert result.exit_code == 0, result.output
+    scores = _scores(tmp_path / "lead3")
+    assert scores["settings"]["refs"] == "first-reference-only"
+    assert abs(scores["aggregate"]["overall"]["rouge1_f"]["mean"] - 40.34) <= 1.5  # See et al.
+
+
+def test_reference_modes_first_all_and_mean(cli, tmp_path):
+    means = {}
+    for mode in ("first", "all", "mean"):
+        out = tmp_path / mode
+        result = cli("eval", EN_NEWS, "--system", "lead-3", "--references", mode,
+                     "--metric", "rouge", "--metric", "chrf", "--out", out, *FAST)
+        assert result.exit_code == 0, result.output
+        scores = _scores(out)
+        means[mode] = scores["aggregate"]["overall"]["rouge1_f"]["mean"]
+        said = {"first": "the primary reference", "all": "the best one counts",
+                "mean": "averaged"}[mode]
+        assert said in (out / "report.html").read_text(encoding="utf-8")
+        assert said in (out / "report.md").read_text(encoding="utf-8")
+        assert scores["corpus"]["nrefs"] == (1 if mode == "first" else "var")
+    assert means["all"] > means["mean"] and means["all"] > means["first"]

@@ -4,7 +4,8 @@
 numbers) with expected ROUGE-1/2/L/Lsum F1 and number-consistency counts.  The values
 were computed by the plain implementation below (character loop tokenizer, Snowball
 German called directly, textbook LCS tables, a small number reader of its own), not by
-the harness, and frozen; the harness must reproduce them, and so must this code (so a
+the harness (the LCS table is rouge-score's, written out in ``rouge_textbook``), and
+frozen; the harness must reproduce them, and so must this code (so a
 change on either side is seen).
 """
 
@@ -16,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from rouge_textbook import lcs_positions, lcs_table
 from summarise.eval.metrics import METRICS, Sample
 
 GOLDEN = Path(__file__).parent / "data" / "eval" / "german-golden.jsonl"
@@ -82,35 +84,12 @@ def plain_rouge_n(hyp: list[str], ref: list[str], n: int) -> float:
     return f1(sum((h & r).values()), sum(h.values()), sum(r.values()))
 
 
-def lcs_table(a: list[str], b: list[str]) -> list[list[int]]:
-    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            table[i][j] = (table[i - 1][j - 1] + 1 if a[i - 1] == b[j - 1]
-                           else max(table[i - 1][j], table[i][j - 1]))
-    return table
-
-
-def lcs_indices(ref: list[str], hyp: list[str]) -> set[int]:
-    table, found = lcs_table(ref, hyp), set()
-    i, j = len(ref), len(hyp)
-    while i and j:
-        if ref[i - 1] == hyp[j - 1]:
-            found.add(i - 1)
-            i, j = i - 1, j - 1
-        elif table[i][j - 1] > table[i - 1][j]:
-            j -= 1
-        else:
-            i -= 1
-    return found
-
-
 def plain_rouge_lsum(hyp_lines: list[list[str]], ref_lines: list[list[str]]) -> float:
     hyp_left = Counter(t for line in hyp_lines for t in line)
     ref_left = Counter(t for line in ref_lines for t in line)
     hits = 0
     for ref in ref_lines:
-        union = set().union(*(lcs_indices(ref, hyp) for hyp in hyp_lines))
+        union = set().union(*(lcs_positions(ref, hyp) for hyp in hyp_lines))
         for index in sorted(union):
             token = ref[index]
             if hyp_left[token] and ref_left[token]:

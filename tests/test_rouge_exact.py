@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHARED
+from rouge_textbook import lcs_positions
 from summarise.eval.baselines import lead_summary, textrank_summary
 from summarise.eval.metrics import METRICS, Sample
 from summarise.eval.metrics.lcs import SentenceLayout
@@ -91,29 +92,6 @@ def test_equals_rouge_score_on_every_ascii_record_of_en_news_dev(system):
     assert max(worst.values()) < 1e-6, worst
 
 
-def _textbook_positions(reference: list[str], hypothesis: list[str]) -> list[int]:
-    """rouge-score's table and backtracking, written out: the oracle for the layout."""
-    rows, cols = len(reference), len(hypothesis)
-    table = [[0] * (cols + 1) for _ in range(rows + 1)]
-    for i in range(1, rows + 1):
-        for j in range(1, cols + 1):
-            if reference[i - 1] == hypothesis[j - 1]:
-                table[i][j] = table[i - 1][j - 1] + 1
-            else:
-                table[i][j] = max(table[i - 1][j], table[i][j - 1])
-    positions: list[int] = []
-    i, j = rows, cols
-    while i > 0 and j > 0:
-        if reference[i - 1] == hypothesis[j - 1]:
-            positions.append(i - 1)
-            i, j = i - 1, j - 1
-        elif table[i][j - 1] > table[i - 1][j]:
-            j -= 1
-        else:
-            i -= 1
-    return positions[::-1]
-
-
 @pytest.mark.parametrize("seed", range(40))
 def test_bit_parallel_union_lcs_equals_the_textbook_backtracking(seed):
     rng = random.Random(seed)
@@ -123,6 +101,6 @@ def test_bit_parallel_union_lcs_equals_the_textbook_backtracking(seed):
         # "xyz" never occur in the reference: the case that used to pick another LCS
         hypotheses = [[rng.choice(alphabet + "xyz") for _ in range(rng.randint(0, 30))]
                       for _ in range(rng.randint(1, 6))]
-        expected = sorted(set().union(*(_textbook_positions(reference, h)
+        expected = sorted(set().union(*(lcs_positions(reference, h)
                                         for h in hypotheses)))
         assert SentenceLayout(hypotheses).union_positions(reference) == expected

@@ -15,14 +15,19 @@ HELP = """\
 Score abstracts against human reference summaries, with bootstrap confidence intervals.
 
 DATASET is JSON Lines with id, lang, text, summary (optional references,
-summary_lang), like shared/eval-data/*.jsonl. The system writes in each record's
-summary_lang; a German source with English references goes through the translator.
+summary_lang), like shared/eval-data/*.jsonl; or a Hugging Face dataset: a folder
+written by save_to_disk, a Parquet/Arrow file, or on a connected machine a hub id
+(--dataset-config, --split; --text-field and --summary-field name the columns).
+The system writes in each record's summary_lang; a German source with English
+references goes through the translator.
 
 \b
   summarise eval data.jsonl --system lead-3 --out runs/lead3
   summarise eval data.jsonl --summariser ./my-mt5 --translator en-de=./opus --out runs/mt5
   summarise eval data.jsonl --predictions outputs.jsonl --out runs/external
   summarise eval --seeds --system textrank
+  summarise eval cnn_dailymail --dataset-config 3.0.0 --split test --text-field article \\
+      --summary-field highlights --system lead-3
 
 Systems: model (the summarise pipeline, with the same model flags as `run`), lead-K
 (the first K sentences) and textrank (LexRank-style, up to each length's word target).
@@ -75,6 +80,18 @@ def eval_command(
     metric: Annotated[list[str] | None, typer.Option(
         "--metric", metavar="NAME", help="Only these metrics; repeat. [default: rouge, chrf, "
         "bleu, length, novelty, numbers]", show_default=False)] = None,
+    text_field: Annotated[str, typer.Option(
+        "--text-field", metavar="FIELD", help="Field (column) holding the source text.")
+    ] = "text",
+    summary_field: Annotated[str, typer.Option(
+        "--summary-field", metavar="FIELD", help="Field (column) holding the reference "
+        "summary (e.g. highlights for cnn_dailymail).")] = "summary",
+    dataset_config: Annotated[str | None, typer.Option(
+        "--dataset-config", metavar="NAME", help="Hugging Face dataset configuration (e.g. "
+        "de for mlsum, 3.0.0 for cnn_dailymail).", show_default=False)] = None,
+    split: Annotated[str | None, typer.Option(
+        "--split", metavar="SPLIT", help="Split of a Hugging Face hub dataset. "
+        "[default: test]", show_default=False)] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Refuse a dataset with references in another language than its "
         "records' summary_lang (default: warn, and stem each reference in its own "
@@ -118,7 +135,8 @@ def eval_command(
     try:
         _eval(reporter, dataset, seeds, system, predictions, out, length, summary_lang,
               references, stemmer, metric, limit, resamples, seed, model_flags, strict,
-              group_by or [])
+              group_by or [], dict(text_field=text_field, summary_field=summary_field,
+                                   config=dataset_config, split=split))
     except SummariseError as exc:
         reporter.error(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -126,7 +144,7 @@ def eval_command(
 
 def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths, summary_lang,
           references, stemmer, metrics, limit, resamples, seed, model_flags, strict,
-          group_by) -> None:
+          group_by, source) -> None:
     from ..eval import Bootstrap, evaluate, load_dataset, seed_dataset, write_reports
     from ..eval.metrics import DEFAULT_METRICS, METRICS
     from ..eval.systems import PredictionsFile, make_system
@@ -143,7 +161,7 @@ def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths,
     if unknown:
         raise UsageError(f"--metric {', '.join(unknown)}: unknown; use {', '.join(METRICS)}")
     data = (seed_dataset(limit, summary_lang, references) if seeds else
-            load_dataset(dataset_path, limit, summary_lang, references))
+            load_dataset(dataset_path, limit, summary_lang, references, **source))
     check_reference_languages(data, strict, reporter)
     check_group_fields(data, group_by)
 
