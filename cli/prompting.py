@@ -4,7 +4,8 @@ A template is one TOML file (see ``prompts/chat.toml``) with metadata and one se
 per output language, each holding a system part, a user part and two length phrases.
 Rendering fills in the document, the languages and the length; the document always
 lands between the template's delimiters, and any delimiter inside the document is
-removed first, so the text cannot end the block early and pose as instructions.
+removed first, so the text cannot end the block early and pose as instructions; the
+model's own control tokens inside it are broken (see ``controltokens``).
 
 Kept free of torch and transformers, so ``prompts list`` and ``--dry-run`` are instant.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import tomllib
 
+from .controltokens import neutralise
 from .errors import UsageError
 from .lengths import LengthPreset
 
@@ -75,15 +77,20 @@ class PromptTemplate:
     origin: str  # "built-in" or the file it came from
     source: str = field(default="", repr=False)  # the TOML text, for `prompts show`
 
-    def render(self, document: str, lang: str, source_lang: str,
-               preset: LengthPreset) -> RenderedPrompt:
-        """The prompt asking for a ``lang`` summary of ``document`` (written in ``source_lang``)."""
+    def render(self, document: str, lang: str, source_lang: str, preset: LengthPreset,
+               markers: tuple[str, ...] = ()) -> RenderedPrompt:
+        """The prompt asking for a ``lang`` summary of ``document`` (written in ``source_lang``).
+
+        ``markers`` are the model's control strings (``controltokens.control_markers``),
+        broken inside the document so that it cannot open or close a turn.
+        """
         section = self.section(lang)
         names = LANGUAGE_NAMES[lang]
         numbers = {"words": preset.words, "sentences": preset.sentences}
         phrase = section.length_one if preset.sentences == 1 else section.length_many
         values = {"language": names[lang], "source_language": names.get(source_lang, source_lang),
-                  "length": phrase.format_map(numbers), "document": self.fence(document),
+                  "length": phrase.format_map(numbers),
+                  "document": neutralise(self.fence(document), markers),
                   **numbers}
         return RenderedPrompt(system=section.system.format_map(values).strip(),
                               user=section.user.format_map(values).strip())

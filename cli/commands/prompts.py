@@ -16,6 +16,7 @@ import typer
 
 from .. import options as opt
 from ..console import Reporter
+from ..controltokens import control_markers
 from ..errors import DocumentError, ModelUnavailable, SummariseError, UsageError
 from ..lengths import LengthPreset
 from ..prompting import (
@@ -114,10 +115,14 @@ def _presets(config: Path | None, names: list[str] | None) -> list[LengthPreset]
     return [settings.presets[n] for n in dict.fromkeys(names or settings.lengths)]
 
 
-def format_prompt(header: str, prompt: RenderedPrompt, kind: str) -> str:
-    """A rendered prompt as a reader checks it: a header line, then each part."""
+def format_prompt(header: str, prompt: RenderedPrompt, kind: str,
+                  exact: str | None = None) -> str:
+    """A rendered prompt as a reader checks it: a header line, then each part, or the
+    ``exact`` text the model reads when its tokenizer is at hand."""
     lines = [f"==> {header}"]
-    if kind == "chat":
+    if exact is not None:
+        lines += ["--- model input (exact) ---", exact.rstrip("\n")]
+    elif kind == "chat":
         if prompt.system:
             lines += ["--- system ---", prompt.system]
         lines += ["--- user ---", prompt.user]
@@ -140,6 +145,8 @@ def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text
     registry = ModelRegistry(settings, download=False)
     kind, prefix = _kind_for_dry_run(reporter, registry, settings)
     template = template_for(settings, kind) if kind != "seq2seq" else None
+    tokenizer = _local_tokenizer(reporter, registry, settings) if template else None
+    markers = control_markers(tokenizer) if tokenizer is not None else ()
     pipeline = Pipeline(settings, registry)
     failed = 0
     for source in sources:
@@ -164,11 +171,42 @@ def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text
                                             "prompt", RenderedPrompt("", prefix + text),
                                             "seq2seq"))
                     else:
+                        prompt = template.render(text, out_lang, src, preset, markers)
                         print(format_prompt(
                             header + f" · prompt {template.name} ({template.origin})",
-                            template.render(text, out_lang, src, preset), kind))
+                            prompt, kind, _exact_input(tokenizer, prompt, kind)))
     reporter.info("dry run: nothing was summarised and no model was loaded")
     return 1 if failed else 0
+
+
+def _local_tokenizer(reporter: Reporter, registry, settings):
+    """The summariser's tokenizer when it is on this machine (no weights), else None.
+
+    It names the model's control tokens, broken in documents as in a real run, and
+    renders the chat template, so the dry run prints exactly what the model reads.
+    """
+    try:
+        path = registry.ref(settings.summariser).path
+    except ModelUnavailable:
+        reporter.warn(f"{settings.summariser}: its tokenizer is not on this machine, so the "
+                      "prompts below show the document before the model's own control "
+                      "tokens in it are broken, and without the chat template around them")
+        return None
+    from ..models.runtime import load_tokenizer
+
+    return load_tokenizer(path)
+
+
+def _exact_input(tokenizer, prompt: RenderedPrompt, kind: str) -> str | None:
+    if tokenizer is None:
+        return None
+    if kind == "chat":
+        if not getattr(tokenizer, "chat_template", None):
+            return None  # the run itself refuses such a model with a message
+        from ..models.chat import chat_input
+
+        return chat_input(tokenizer, prompt)
+    return prompt.as_text()
 
 
 def planned_inputs(settings, text: str, src: str) -> list[tuple[str, str, str]]:

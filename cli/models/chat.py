@@ -1,6 +1,7 @@
 """Decoder-only chat models (Qwen2, Llama, Gemma, Mistral ...) as summarisers.
 
-The prompt goes through the tokenizer's own chat template, generation stops at
+The prompt goes through the tokenizer's own chat template (the model's control tokens
+inside the document broken first, see ``controltokens``), generation stops at
 end-of-sequence or at the token budget, and only the newly generated tokens are kept.
 Batches are padded on the left, so that every prompt ends where generation starts:
 a batch then writes what each prompt would get alone.
@@ -9,6 +10,7 @@ a batch then writes what each prompt would get alone.
 from __future__ import annotations
 
 from ..config import Generation
+from ..controltokens import control_markers, neutralise
 from ..engine import length_sorted_batches
 from ..errors import UsageError
 from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
@@ -46,28 +48,19 @@ class ChatSummariser:
         window = input_window(loaded)
         self.max_input_tokens = max(64, min(CHAT_INPUT_CAP, window - OUTPUT_RESERVE))
         self.stop_ids = stop_token_ids(loaded)
+        self.markers = control_markers(tokenizer)
         self._overhead: int | None = None
 
     def prompt_text(self, prompt: RenderedPrompt) -> str:
         """The exact text the model reads: the messages through the chat template."""
-        from jinja2 import TemplateError
-
-        options = {"tokenize": False, "add_generation_prompt": True,
-                   "enable_thinking": False}  # Qwen3-style templates: answer, don't reason
-        try:
-            return self.tokenizer.apply_chat_template(prompt.messages(), **options)
-        except TemplateError:
-            if not prompt.system:
-                raise
-            # Some templates (Gemma) refuse a system role: fold it into the user turn.
-            merged = RenderedPrompt(system="", user=prompt.as_text())
-            return self.tokenizer.apply_chat_template(merged.messages(), **options)
+        return chat_input(self.tokenizer, prompt)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Prompt tokens per text: the template's own tokens plus the document's."""
         if self._overhead is None:
             self._overhead = self._token_counts([self.prompt_text(empty_prompt(self.template))])[0]
-        return [self._overhead + n for n in self._token_counts(texts)]
+        documents = [neutralise(t, self.markers) for t in texts]
+        return [self._overhead + n for n in self._token_counts(documents)]
 
     def _token_counts(self, texts: list[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=False)["input_ids"]]
@@ -78,7 +71,8 @@ class ChatSummariser:
         ratio = tokens_per_word(self.tokenizer, out_lang)
         rows: list[list[Generated]] = [[] for _ in texts]
         for preset in presets:
-            prompts = [self.prompt_text(self.template.render(t, out_lang, lang, preset))
+            prompts = [self.prompt_text(self.template.render(t, out_lang, lang, preset,
+                                                             self.markers))
                        for t in texts]
             ids = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
             # No floor: a chat model is asked for the length in words and ends itself.
@@ -118,6 +112,22 @@ class ChatSummariser:
         text = self.tokenizer.decode(content, skip_special_tokens=True)
         return Generated(text=clean_chat_output(text), tokens=len(content),
                          hit_limit=stop is None and len(content) >= max_new_tokens)
+
+
+def chat_input(tokenizer, prompt: RenderedPrompt) -> str:
+    """The exact text a chat model reads: the messages through its chat template."""
+    from jinja2 import TemplateError
+
+    options = {"tokenize": False, "add_generation_prompt": True,
+               "enable_thinking": False}  # Qwen3-style templates: answer, don't reason
+    try:
+        return tokenizer.apply_chat_template(prompt.messages(), **options)
+    except TemplateError:
+        if not prompt.system:
+            raise
+        # Some templates (Gemma) refuse a system role: fold it into the user turn.
+        merged = RenderedPrompt(system="", user=prompt.as_text())
+        return tokenizer.apply_chat_template(merged.messages(), **options)
 
 
 def stop_token_ids(loaded: LoadedModel) -> set[int]:

@@ -2,12 +2,14 @@
 
 Unlike a plain summariser the prompt differs per length and language, so the encoder
 reads each prompt once per preset; in exchange the model can be asked for any length
-and for a language other than the document's.
+and for a language other than the document's. Control tokens of the model inside the
+document (``</s>``, ``<extra_id_0>`` ...) are broken first, as for chat models.
 """
 
 from __future__ import annotations
 
 from ..config import Generation
+from ..controltokens import control_markers, neutralise
 from ..engine import length_sorted_batches
 from ..lengths import LengthPreset, budget, tokens_per_word
 from ..postprocess import clean_chat_output
@@ -36,12 +38,14 @@ class InstructSummariser:
         self.name = loaded.ref.name
         self.max_input_tokens = input_window(loaded)
         self._overhead: int | None = None
+        self.markers = control_markers(self.tokenizer)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Prompt tokens per text: the instruction's tokens plus the document's."""
         if self._overhead is None:
             self._overhead = len(self.tokenizer(empty_prompt(self.template).as_text())["input_ids"])
-        counts = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        documents = [neutralise(t, self.markers) for t in texts]
+        counts = self.tokenizer(documents, add_special_tokens=False)["input_ids"]
         return [self._overhead + len(ids) for ids in counts]
 
     def summarise(self, texts: list[str], lang: str, presets: list[LengthPreset],
@@ -53,7 +57,8 @@ class InstructSummariser:
         ratio = tokens_per_word(tokenizer, out_lang)
         rows: list[list[Generated]] = [[] for _ in texts]
         for preset in presets:
-            prompts = [self.template.render(t, out_lang, lang, preset).as_text() for t in texts]
+            prompts = [self.template.render(t, out_lang, lang, preset, self.markers).as_text()
+                       for t in texts]
             spend = budget(preset, ratio, self.generation)
             sizes = [len(ids) for ids in tokenizer(prompts)["input_ids"]]
             written: dict[int, Generated] = {}

@@ -108,7 +108,6 @@ def load(ref: ModelRef, generation: Generation, allow_pickle: bool = False) -> L
         AutoConfig,
         AutoModelForCausalLM,
         AutoModelForSeq2SeqLM,
-        AutoTokenizer,
     )
     from transformers.utils import logging as hf_logging
 
@@ -132,9 +131,16 @@ def load(ref: ModelRef, generation: Generation, allow_pickle: bool = False) -> L
     if quantize:
         model = quantize_int8(model)
         dtype = "int8-dynamic"
-    tokenizer = AutoTokenizer.from_pretrained(ref.path, trust_remote_code=False)
+    tokenizer = load_tokenizer(ref.path)
     torch.set_grad_enabled(False)
     return LoadedModel(ref, model, tokenizer, device, dtype)
+
+
+def load_tokenizer(path: Path):
+    """A model folder's tokenizer alone (``--dry-run`` needs no weights); no remote code."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(path, trust_remote_code=False)
 
 
 def quantize_int8(model):
