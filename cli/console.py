@@ -39,9 +39,12 @@ class Reporter:
 
     @contextmanager
     def progress(self, total: int, what: str = "documents"):
-        """Yields ``advance(n, label)``: a bar on a terminal, log lines otherwise."""
+        """Yields a ``Tally``: call it as ``advance(n, label)``; ``grow(n)`` when the work
+        turns out bigger (a JSONL file holds many documents). A bar on a terminal, log
+        lines otherwise."""
+        tally = Tally(total, what)
         if self.level < NORMAL:
-            yield lambda n=1, label="": None
+            yield tally
             return
         if self.console.is_terminal:
             from rich.progress import (
@@ -56,30 +59,66 @@ class Reporter:
             columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
                        TimeRemainingColumn(), TextColumn("{task.fields[label]}")]
-            started = time.perf_counter()
             with Progress(*columns, console=self.console, transient=False) as bar:
                 task = bar.add_task(what, total=total, rate="", label="")
-
-                def advance(n: int = 1, label: str = "") -> None:
-                    bar.advance(task, n)
-                    done = bar.tasks[0].completed
-                    rate = done / max(1e-9, time.perf_counter() - started)
-                    bar.update(task, rate=f"{rate:.2f} {what}/s", label=label)
-
-                yield advance
+                tally.show = lambda label: bar.update(
+                    task, completed=tally.done, total=tally.total, rate=tally.rate(),
+                    label=label)
+                yield tally
             return
-        done, last = [0], [float("-inf")]
-        started = time.perf_counter()
+        last = [float("-inf")]
 
-        def log(n: int = 1, label: str = "") -> None:
+        def log(label: str) -> None:
             """A line for the first and last item and at most one every few seconds."""
-            done[0] += n
             now = time.perf_counter()
-            if done[0] not in (n, total) and now - last[0] < LOG_EVERY_SECONDS:
+            if tally.done not in (tally.first, tally.total) and now - last[0] < LOG_EVERY_SECONDS:
                 return
             last[0] = now
-            rate = done[0] / max(1e-9, now - started)
-            print(f"[{done[0]}/{total}] {label} ({rate:.2f} {what}/s)", file=sys.stderr,
-                  flush=True)
+            rate = tally.rate()
+            print(f"[{tally.done}/{tally.total}] {label}" + (f" ({rate})" if rate else ""),
+                  file=sys.stderr, flush=True)
 
-        yield log
+        tally.show = log
+        yield tally
+
+
+# No rate before this much time has passed: a few quick items (a predictions file, skipped
+# documents) would otherwise show millions per second.
+RATE_AFTER_SECONDS = 1.0
+
+
+class Tally:
+    """Progress counts: how many items of how many are done, and a rate a person can use.
+
+    Items passed with ``timed=False`` (skipped as up to date) count as done but not in the
+    rate, which says what the work itself costs: "2.4 documents/s", or below one per
+    second "38.0 s per document".
+    """
+
+    def __init__(self, total: int, what: str = "documents"):
+        self.total, self.what = total, what
+        self.done = self.timed = 0
+        self.first: int | None = None  # the count after the first advance: log it
+        self.started = time.perf_counter()
+        self.show = lambda label: None
+
+    def __call__(self, n: int = 1, label: str = "", timed: bool = True) -> None:
+        self.done += n
+        self.timed += n if timed else 0
+        if self.first is None:
+            self.first = self.done
+        self.total = max(self.total, self.done)  # never "[5/1]"
+        self.show(label)
+
+    def grow(self, n: int) -> None:
+        """``n`` more items than announced (a file turned out to hold several documents)."""
+        self.total += n
+
+    def rate(self) -> str:
+        elapsed = time.perf_counter() - self.started
+        if not self.timed or elapsed < RATE_AFTER_SECONDS:
+            return ""
+        per_second = self.timed / elapsed
+        if per_second >= 1:
+            return f"{per_second:.1f} {self.what}/s"
+        return f"{elapsed / self.timed:.1f} s per {self.what.removesuffix('s')}"

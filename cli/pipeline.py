@@ -184,18 +184,22 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
                       text_field: str = "text",
                       skip: Callable[[Document], bool] | None = None,
                       stop: Callable[[], bool] | None = None,
+                      on_read: Callable[[int], None] | None = None,
                       ) -> Iterator[DocumentResult | Failure | Skipped]:
     """The whole job for files on disk, batch by batch: read, detect, summarise, translate.
 
     Results are yielded as soon as their batch is done, so the caller can write each one
     at once; a bad file becomes a ``Failure`` and the batch goes on; ``skip`` says which
-    documents are already done; ``stop`` is asked between batches (Ctrl-C).
+    documents are already done; ``stop`` is asked between batches (Ctrl-C); ``on_read``
+    hears how many items each file gave (progress counts documents, not files).
     """
     batch: list[Document] = []
     for source in sources:
         if stop and stop():
             return
         items = read_source(source, text_field)
+        if on_read:
+            on_read(len(items))
         for item in items:
             if isinstance(item, Failure):
                 yield item

@@ -155,7 +155,7 @@ class PipelineSystem(System):
                     for summary in result.summaries:
                         yield Prediction(result.id, summary.lang, summary.length,
                                          summary.text, summary.route)
-                advance(len(batch), batch[-1].id)
+                    advance(1, result.id)  # per document, so the rate is per document
 
 
 class PredictionsFile(System):

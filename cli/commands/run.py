@@ -186,7 +186,8 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
                 return interrupted() or bool(strict and failures)
 
             for item in summarise_sources(pipeline, sources, text_field=text_field,
-                                          skip=target.is_done if target else None, stop=stop):
+                                          skip=target.is_done if target else None, stop=stop,
+                                          on_read=lambda count: advance.grow(count - 1)):
                 if isinstance(item, Failure):
                     failures.append(item)
                     reporter.warn(item.reason)
@@ -205,7 +206,7 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
                         print_result(item, fmt)
                 if target:
                     target.save_manifest(every=2.0, models=registry.manifest())
-                advance(1, item.source)
+                advance(1, item.source, timed=not isinstance(item, Skipped))
             was_interrupted = interrupted()
     finally:
         if target:  # what finished is on record even when a model fails mid-run
