@@ -82,6 +82,20 @@ class Reporter:
         yield tally
 
 
+# Piped tables (a file, `| less`, CI logs) get this width: wide enough that rich never
+# cuts a header or a metric name to "ROUGE-…"; a table still takes only what it needs.
+PIPED_WIDTH = 1000
+
+
+def stdout_console():
+    """A rich Console for tables on stdout: the terminal's width, or ``PIPED_WIDTH`` when
+    stdout is not a terminal. ``is_terminal`` tells callers to prefer full names."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=PIPED_WIDTH)
+
+
 # No rate before this much time has passed: a few quick items (a predictions file, skipped
 # documents) would otherwise show millions per second.
 RATE_AFTER_SECONDS = 1.0

@@ -33,6 +33,12 @@ class Failure:
     source: str
     reason: str
 
+    def describe(self) -> str:
+        """One line naming the source once (reasons mostly begin with it already)."""
+        if self.reason.startswith(self.source):
+            return self.reason
+        return f"{self.source}: {self.reason}"
+
 
 @dataclass(frozen=True)
 class Source:

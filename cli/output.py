@@ -43,6 +43,7 @@ def dump_json(data) -> str:
 
 
 def render_markdown(result: DocumentResult) -> str:
+    """Markdown: a heading per document, one per language · length under it."""
     lines = [f"# {result.id}", "", f"Source: `{result.source}` ({result.source_lang})", ""]
     for summary in result.summaries:
         lines += [f"## {summary.lang} · {summary.length} "
@@ -51,13 +52,25 @@ def render_markdown(result: DocumentResult) -> str:
     return "\n".join(lines)
 
 
+def render_text(result: DocumentResult) -> str:
+    """Plain text for a terminal: no markup, each summary indented under its label."""
+    lines = [f"{result.id} ({result.source_lang}, from {result.source})", ""]
+    for summary in result.summaries:
+        lines += [f"  {summary.lang} · {summary.length} ({summary.words} words, target "
+                  f"{summary.target_words}):",
+                  *(f"    {line}" for line in (summary.text or "(empty)").splitlines()), ""]
+    return "\n".join(lines)
+
+
 def print_result(result: DocumentResult, fmt: str, stream=None) -> None:
-    """One document to stdout: JSON Lines for ``json``, readable text otherwise."""
+    """One document to stdout: JSON Lines, Markdown, or plain text."""
     stream = stream or sys.stdout
     if fmt == "json":
         stream.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-    else:
+    elif fmt == "markdown":
         stream.write(render_markdown(result) + "\n")
+    else:
+        stream.write(render_text(result) + "\n")
     stream.flush()
 
 

@@ -69,9 +69,8 @@ class Pipeline:
         found = detect_language(document.text)
         if found.lang not in ("de", "en"):
             raise DocumentError(
-                f"{document.source}: language looks like {found.lang!r} "
-                f"(p={found.confidence:.2f}), not German or English; pass --source-lang de|en "
-                "if that is wrong")
+                f"{document.source}: {found.describe()}, not German or English; pass "
+                "--source-lang de|en if that is wrong")
         return found.lang, found.confidence
 
     def run(self, documents: list[Document]) -> list[DocumentResult]:

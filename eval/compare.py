@@ -171,10 +171,11 @@ def render_markdown(comparison: dict, all_metrics: bool = False) -> str:
 
 def print_table(comparison: dict, all_metrics: bool = False, console=None) -> None:
     """The comparison as rich tables on stdout (one per pair of runs)."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = console or Console(highlight=False, soft_wrap=False)
+    from ..console import stdout_console
+
+    console = console or stdout_console()
     for pair in comparison["comparisons"]:
         table = Table(title=f"A = {pair['a']['system']} ({pair['a']['path']})  vs  "
                             f"B = {pair['b']['system']} ({pair['b']['path']})",

@@ -112,7 +112,12 @@ def test_markdown_files_beside_json(cli, model_args, corpus, tmp_path):
 def test_readable_text_on_stdout_without_out(cli, model_args):
     result = cli(SEED, "--lang", "en", "--length", "short", *model_args)
     assert result.exit_code == 0
-    assert "## en · short" in result.stdout
+    assert "\n  en · short (" in result.stdout
+    assert "#" not in result.stdout.split("\n")[0]  # plain text, no Markdown headings
+    markdown = cli(SEED, "--lang", "en", "--length", "short", "--format", "markdown",
+                   *model_args)
+    assert markdown.stdout.startswith("# 000_c2962fba0a84f7c9\n")
+    assert "\n## en · short (" in markdown.stdout
 
 
 def test_glob_changes_which_files_a_folder_gives(cli, model_args, corpus):

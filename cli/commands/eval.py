@@ -238,12 +238,14 @@ def choose_lengths(asked, data, presets, system, reporter) -> list[str]:
 
 
 def print_scores(result) -> None:
-    """The headline table on stdout: a row per metric, a column per language/length."""
-    from rich.console import Console
+    """The headline table on stdout: a row per metric, a column per language/length;
+    piped, the metrics go by their full names and nothing is cut to the screen width."""
     from rich.table import Table
 
+    from ..console import stdout_console
     from ..eval.report import CORPUS_LABELS, corpus_figure, headline_keys, shown_groups
 
+    console = stdout_console()
     keys = {k.name: k for k in result.keys}
     groups = shown_groups(result)
     table = Table(title=f"{result.system['name']} on {result.dataset.name}",
@@ -265,5 +267,5 @@ def print_scores(result) -> None:
             stat = result.aggregate[group][name]
             half = (stat["high"] - stat["low"]) / 2
             cells.append(f"{stat['mean']:.{digits}f} ±{half:.{digits}f}")
-        table.add_row(keys[name].brief, *cells)
-    Console(highlight=False).print(table)
+        table.add_row(keys[name].brief if console.is_terminal else keys[name].label, *cells)
+    console.print(table)

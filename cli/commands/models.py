@@ -51,7 +51,7 @@ def pull(
     failed = 0
     for name in names:
         try:
-            path = download_model(name, allow_pickle)
+            path = download_model(name, allow_pickle, pulling=True)
             reporter.info(f"{name}: {path}")
         except SummariseError as exc:
             reporter.error(str(exc))

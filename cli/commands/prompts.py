@@ -231,7 +231,7 @@ def planned_inputs(settings, text: str, src: str) -> list[tuple[str, str, str]]:
 
 def _kind_for_dry_run(reporter: Reporter, registry, settings) -> tuple[str, str]:
     """The model kind (and task prefix of a plain summariser), from its files or name."""
-    from ..models.kinds import check_fits, guess_kind, kind_of, read_config
+    from ..models.kinds import a_kind, check_fits, guess_kind, kind_of, read_config
     from ..models.seq2seq import PREFIXES
 
     name = settings.summariser
@@ -239,8 +239,8 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings) -> tuple[str, str]
         path = registry.ref(name).path
     except ModelUnavailable:
         kind = guess_kind(name, settings.model_kind)
-        reporter.warn(f"{name} is not on this machine; by its name it is taken for a {kind} "
-                      "model (set --model-kind if that is wrong)")
+        reporter.warn(f"{name} is not on this machine; by its name it is taken for "
+                      f"{a_kind(kind)} (set --model-kind if that is wrong)")
         check_fits(kind, settings, name)
         return kind, ""
     kind = kind_of(name, path, settings.model_kind)

@@ -31,9 +31,10 @@ each summary is written in its language, then translated to the others.
   summarise docs/ --lang en --lang de --length short --out runs/today --format json
   summarise a.txt --summariser ./my-mt5 --translator de-en=./opus-mt-de-en
 
-Without --out, results go to stdout (readable text, or JSON Lines with
---format json); with --out DIR, one DIR/<relative path>.json per document
-(plus .md with --format markdown) and DIR/run.json, the run manifest.
+Without --out, results go to stdout (plain text, Markdown with --format
+markdown, or JSON Lines with --format json); with --out DIR, one
+DIR/<relative path>.json per document (plus .md with --format markdown) and
+DIR/run.json, the run manifest.
 
 Chat and instruction models (Qwen2.5-Instruct, Llama, flan-t5, mt0) are
 asked with a prompt template (`summarise prompts list`, --prompt, --prompt-file);
@@ -50,7 +51,8 @@ only), translators Helsinki-NLP/opus-mt-de-en and opus-mt-en-de (CC BY 4.0).
 Offline (HF_HUB_OFFLINE=1) only cached models are used: fetch them first with
 `summarise models pull MODEL`.
 
-Exit codes: 0 all documents done, 1 some failed, 2 usage error.
+Exit codes: 0 all documents done (or up to date), 1 some failed, 2 usage error,
+130 interrupted (Ctrl-C), 143 stopped by SIGTERM; rerun the same command to resume.
 """
 
 
@@ -214,7 +216,7 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
     reporter.info(f"done: {done} summarised, {skipped} up to date (skipped), "
                   f"{len(failures)} failed" + (f"; results in {out}" if out else ""))
     for failure in failures:
-        reporter.info(f"  failed: {failure.source}: {failure.reason}")
+        reporter.info(f"  failed: {failure.describe()}")
     if was_interrupted:
         reporter.warn("interrupted after the current batch; run the same command again to "
                       "resume (finished documents are skipped)")

@@ -14,7 +14,7 @@ def summariser_for(loaded, settings: Settings) -> Summariser:
     """The summariser class that fits the model's kind (see ``kinds``: seq2seq, instruct,
     chat; detected from its config and name, or set with ``--model-kind``)."""
     from ..prompting import template_for
-    from .kinds import kind_of
+    from .kinds import a_kind, kind_of
     from .seq2seq import Seq2SeqSummariser
 
     kind = kind_of(loaded.ref.name, loaded.ref.path, settings.model_kind)
@@ -23,7 +23,7 @@ def summariser_for(loaded, settings: Settings) -> Summariser:
 
         if kind != "seq2seq":
             raise UsageError(f"--backend ctranslate2 runs seq2seq summarisers only, and "
-                             f"{loaded.ref.name} is a {kind} model; use --backend torch")
+                             f"{loaded.ref.name} is {a_kind(kind)}; use --backend torch")
         return CT2Summariser(loaded, settings.generation)
     if kind == "chat":
         from .chat import ChatSummariser

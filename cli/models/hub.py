@@ -67,8 +67,10 @@ def _from_hub(name: str, allow_pickle: bool, download: bool) -> ModelRef:
     return ModelRef(name, path, path.name)
 
 
-def download_model(name: str, allow_pickle: bool = False) -> str:
-    """Download into the Hugging Face cache (safetensors only unless pickle is allowed)."""
+def download_model(name: str, allow_pickle: bool = False, pulling: bool = False) -> str:
+    """Download into the Hugging Face cache (safetensors only unless pickle is allowed).
+
+    ``pulling``: called by ``models pull``, whose failure must not advise running it."""
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (
         GatedRepoError,
@@ -87,8 +89,23 @@ def download_model(name: str, allow_pickle: bool = False) -> str:
         raise ModelUnavailable(f"model {name} is gated: accept its licence on the hub and "
                                "log in with `hf auth login`.") from None
     except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as exc:
-        raise ModelUnavailable(f"model {name} is not in the local cache and the hub cannot be "
-                               f"reached ({type(exc).__name__}). " + _how_to_get(name)) from None
+        raise ModelUnavailable(_not_downloaded(name, exc, pulling)) from None
+
+
+def _not_downloaded(name: str, exc: Exception, pulling: bool) -> str:
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        why = "offline mode is set (HF_HUB_OFFLINE=1), so nothing is downloaded"
+        fix = "unset HF_HUB_OFFLINE on a machine that is online"
+    else:
+        why = f"the hub cannot be reached ({type(exc).__name__})"
+        fix = "check the network connection (and HTTPS_PROXY if you use a proxy)"
+    if pulling:
+        return (f"model {name} cannot be downloaded: {why}. To get it, {fix}; or copy the "
+                "model's folder to this machine and pass its path instead (e.g. "
+                "--summariser ./models/my-model).")
+    return f"model {name} is not in the local cache and {why}. " + _how_to_get(name)
 
 
 def check_weights(ref: ModelRef, allow_pickle: bool) -> None:

@@ -32,6 +32,11 @@ _CHAT_NAME = re.compile(r"(instruct|chat|[-_]it\b)", re.IGNORECASE)
 CHAT_EXAMPLE = "Qwen/Qwen2.5-1.5B-Instruct"
 
 
+def a_kind(kind: str) -> str:
+    """"a chat model", "an instruct model": for messages."""
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} model"
+
+
 def read_config(path: Path) -> dict:
     """The model's config.json as a dict ({} when it has none)."""
     try:
@@ -106,7 +111,7 @@ def check_fits(kind: str, settings, name: str) -> None:
     if kind != "seq2seq":
         if getattr(settings.generation, "backend", None) == "ctranslate2":
             raise UsageError(f"--backend ctranslate2 runs seq2seq summarisers only, and {name} "
-                             f"is a {kind} model; use --backend torch")
+                             f"is {a_kind(kind)}; use --backend torch")
         return
     hint = ("pass --model-kind instruct if it is an instruction-tuned model (flan-t5, mt0) "
             "under another name")
