@@ -15,7 +15,8 @@ def test_run_help_lists_every_exit_code(cli):
     result = cli("run", "--help")
     help_text = " ".join(result.stdout.split())
     for code, meaning in (("0", "all documents done"), ("1", "some failed"),
-                          ("2", "usage error"), ("130", "interrupted"), ("143", "stopped by SIGTERM")):
+                          ("2", "usage error"), ("130", "interrupted"),
+                          ("143", "stopped by SIGTERM")):
         assert re.search(rf"\b{code} {meaning}", help_text), (code, help_text)
 
 
