@@ -24,7 +24,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .side{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:.8em}
 .side div{background:#fafafa;border:1px solid #eee;padding:.5em;white-space:pre-wrap;
 max-height:28em;overflow:auto}mark{background:#ffe58a;padding:0}
-.note{color:#555;font-size:.9em}
+.note{color:#555;font-size:.9em}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}
+.pair table{width:100%}
 """
 
 SCRIPT = """

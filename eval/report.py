@@ -245,7 +245,7 @@ def render_html(result: EvalResult, png: bytes) -> str:
         worst, best = extremes(result)
         columns = ["id", "lang", "length", labels[HEADLINE_METRIC]]
         body += [f"<h2>The {EXTREMES} worst and best by {esc(labels[HEADLINE_METRIC])}</h2>",
-                 "<div class='side'><div><strong>worst</strong>", table(columns, worst),
+                 "<div class='pair'><div><strong>worst</strong>", table(columns, worst),
                  "</div><div><strong>best</strong>", table(columns, best), "</div></div>"]
     body += ["<h2>All metrics</h2>",
              table(*score_table_rows(result, [k.name for k in result.keys])),
