@@ -40,8 +40,9 @@ class Reporter:
     @contextmanager
     def progress(self, total: int, what: str = "documents"):
         """Yields a ``Tally``: call it as ``advance(n, label)``; ``grow(n)`` when the work
-        turns out bigger (a JSONL file holds many documents). A bar on a terminal, log
-        lines otherwise."""
+        turns out bigger (a JSONL file holds many documents); ``note(text)`` says what the
+        item in hand is doing (a long document's chunks). A bar on a terminal, log lines
+        otherwise."""
         tally = Tally(total, what)
         if self.level < NORMAL:
             yield tally
@@ -64,6 +65,7 @@ class Reporter:
                 tally.show = lambda label: bar.update(
                     task, completed=tally.done, total=tally.total, rate=tally.rate(),
                     label=label)
+                tally.note = lambda text: bar.update(task, label=text)
                 yield tally
             return
         last = [float("-inf")]
@@ -78,7 +80,13 @@ class Reporter:
             print(f"[{tally.done}/{tally.total}] {label}" + (f" ({rate})" if rate else ""),
                   file=sys.stderr, flush=True)
 
-        tally.show = log
+        def note(text: str) -> None:
+            now = time.perf_counter()
+            if now - last[0] >= LOG_EVERY_SECONDS:
+                last[0] = now
+                print(f"[{tally.done}/{tally.total}] {text}", file=sys.stderr, flush=True)
+
+        tally.show, tally.note = log, note
         yield tally
 
 
@@ -115,6 +123,7 @@ class Tally:
         self.first: int | None = None  # the count after the first advance: log it
         self.started = time.perf_counter()
         self.show = lambda label: None
+        self.note = lambda text: None  # what the current item is doing
 
     def __call__(self, n: int = 1, label: str = "", timed: bool = True) -> None:
         self.done += n

@@ -1,109 +1,174 @@
-"""Documents longer than the model's input window: map-reduce, never truncation.
+"""Documents longer than the model's input window: map-reduce that always ends.
 
-A long text is split at sentence boundaries into chunks that fit the window (counted
-in the model's own tokens, one sentence of overlap), every chunk is summarised, and
-the joined partial summaries are treated as the new text, round after round, until
-they fit; then the requested lengths are written from that.  All chunks of all
-documents in a batch go through the model together.
+A long text is packed at sentence boundaries into chunks that fit the window (counted
+in the model's own tokens, one sentence of overlap), and every chunk is summarised to
+a *partial* of at most ``shape.partial`` tokens. Partials are then joined ``fan_in`` at
+a time and summarised again, round after round, until at most ``fan_in`` are left:
+their join fits the window by construction, and the requested lengths are written
+from it.
+
+Why this ends: ``fan_in`` capped partials fit one input (``fan_in x (partial + 1) <=
+room``), so each round turns n texts into ceil(n / fan_in) < n, and a document of c
+chunks needs at most ceil(log_fan_in(c)) rounds. A partial that comes back longer
+than its cap (a tokenizer that counts its own output differently) is cut back at a
+sentence boundary, or between words when one sentence is already too long; the words
+dropped that way are counted, and the document says ``truncated``.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from .lengths import MAX_TOKEN_FACTOR, LengthPreset, tokens_per_word
+from .engine import even_split
+from .lengths import MAX_TOKEN_FACTOR, LengthPreset, budget, tokens_per_word
 from .models.base import Generated, Summariser
-from .segment import split_sentences
+from .segment import count_words, pack_sentences, split_sentences
 
-MAX_ROUNDS = 8
 OVERLAP_SENTENCES = 1
-# A chunk's partial summary gets at most this share of the window, so each round
-# shrinks the text by at least half and the recursion ends.
-PARTIAL_SHARE = 0.25
+FAN_IN = 4  # partials per reduce input: each round shrinks the text about four-fold
+MIN_ROOM = 16  # content tokens an input always gets, even under a long prompt template
+MIN_PARTIAL = 8  # below this a partial says too little; fan in fewer instead
+# A partial is asked for in fewer tokens than its cap: decoded text can count a few
+# more tokens when read again, and a cut to the cap loses words.
+BUDGET_SHARE = 0.8
+SLICE = 64  # chunks per model call: progress (and interrupts) between calls
+
+# Called as progress(chunks_done, chunks_total, round) while a long document is reduced.
+Progress = Callable[[int, int, int], None]
 
 
 @dataclass
 class LongDocStats:
     chunks: int = 1
     reduce_rounds: int = 0
+    truncated: bool = False
+    words_dropped: int = 0
 
 
-def chunk_text(text: str, lang: str, summariser: Summariser, limit: int) -> list[str]:
-    """Consecutive sentence groups of at most ``limit`` tokens, overlapping by a sentence."""
-    base = summariser.count_tokens([""])[0]  # prefix and end-of-sequence tokens
-    pieces: list[str] = []
-    for sentence in split_sentences(text, lang):
-        pieces.extend(_split_between_words(sentence, summariser, limit, base))
-    sizes = [n - base for n in summariser.count_tokens(pieces)] if pieces else []
-    chunks: list[list[int]] = [[]]
-    used = 0
-    for index, size in enumerate(sizes):
-        if chunks[-1] and used + size > limit - base:
-            overlap = [i for i in chunks[-1][-OVERLAP_SENTENCES:]
-                       if sum(sizes[j] for j in chunks[-1][-OVERLAP_SENTENCES:]) + size
-                       <= (limit - base) // 2]
-            chunks.append(overlap)
-            used = sum(sizes[i] for i in overlap)
-        chunks[-1].append(index)
-        used += size
-    return [" ".join(pieces[i] for i in chunk) for chunk in chunks if chunk]
+@dataclass(frozen=True)
+class ReduceShape:
+    """How a summariser's window is shared in map-reduce (all counts in content tokens)."""
+
+    room: int  # what one input may hold, the prompt or prefix aside
+    fan_in: int  # partials joined into one reduce input
+    partial: int  # hard cap on one partial summary
+
+    def max_rounds(self, chunks: int) -> int:
+        """The bound the loop keeps: ceil(log_fan_in(chunks)), at least one round."""
+        return max(1, math.ceil(math.log(max(chunks, 2), self.fan_in) - 1e-9))
 
 
-def _split_between_words(sentence: str, summariser: Summariser, limit: int,
-                         base: int) -> list[str]:
-    """A sentence longer than a chunk is cut between words (a run-on list, a table row)."""
-    if summariser.count_tokens([sentence])[0] <= limit:
-        return [sentence]
-    words = sentence.split()
-    sizes = [n - base for n in summariser.count_tokens(words)]
-    parts, current, used = [], [], 0
-    for word, size in zip(words, sizes, strict=True):
-        if current and used + size > (limit - base) * 0.9:
-            parts.append(" ".join(current))
-            current, used = [], 0
-        current.append(word)
-        used += size
-    if current:
-        parts.append(" ".join(current))
-    return parts
-
-
-def partial_preset(summariser: Summariser, lang: str) -> LengthPreset:
-    """The length each chunk is summarised to: a quarter of the window, in words."""
+def reduce_shape(summariser: Summariser, presets: list[LengthPreset], lang: str,
+                 overhead: int) -> ReduceShape:
+    """The largest partial that lets ``fan_in`` of them share one input, never longer
+    than the longest requested summary can use (random models never stop early, so an
+    uncapped partial costs its whole budget in time)."""
+    room = max(MIN_ROOM, summariser.max_input_tokens - overhead)
+    fan_in = FAN_IN if room // FAN_IN - 1 >= MIN_PARTIAL else 2
     ratio = tokens_per_word(summariser.tokenizer, lang)
-    words = max(5, int(summariser.max_input_tokens * PARTIAL_SHARE / (ratio * MAX_TOKEN_FACTOR)))
+    longest = max((budget(p, ratio).max_new_tokens for p in presets), default=room)
+    return ReduceShape(room=room, fan_in=fan_in,
+                       partial=max(1, min(room // fan_in - 1, longest)))
+
+
+def partial_preset(shape: ReduceShape, summariser: Summariser, lang: str) -> LengthPreset:
+    """A length preset whose token budget stays within ``shape.partial`` with a margin."""
+    ratio = tokens_per_word(summariser.tokenizer, lang)
+    words = max(1, int(shape.partial * BUDGET_SHARE / (ratio * MAX_TOKEN_FACTOR)))
     return LengthPreset("partial", words=words, sentences=max(1, words // 20))
 
 
+class Reducer:
+    """Map-reduce of one summariser's long inputs to texts that fit its window."""
+
+    def __init__(self, summariser: Summariser, lang: str, presets: list[LengthPreset],
+                 progress: Progress | None = None):
+        self.summariser = summariser
+        self.lang = lang
+        self.overhead = summariser.count_tokens([""])[0]  # prefix or prompt, end token
+        self.shape = reduce_shape(summariser, presets, lang, self.overhead)
+        self.preset = partial_preset(self.shape, summariser, lang)
+        self.progress = progress
+
+    def count(self, texts: list[str]) -> list[int]:
+        """Content tokens of each text, the prompt or prefix left out."""
+        return [max(0, n - self.overhead) for n in self.summariser.count_tokens(texts)]
+
+    def fits(self, texts: list[str], limit: int | None = None) -> list[bool]:
+        return [n <= (limit or self.shape.room) for n in self.count(texts)]
+
+    def reduce(self, text: str, stats: LongDocStats) -> str:
+        """``text`` summarised down to one input that fits the window."""
+        pieces = pack_sentences(text, self.lang, self.count, self.shape.room,
+                                overlap=OVERLAP_SENTENCES)
+        stats.chunks = len(pieces)
+        while True:
+            partials = self._summarise_round(pieces, stats)
+            stats.reduce_rounds += 1
+            joined = " ".join(partials)
+            if len(partials) <= self.shape.fan_in or self.fits([joined])[0]:
+                return self._cap(joined, self.shape.room, stats)
+            groups = even_split(partials, math.ceil(len(partials) / self.shape.fan_in))
+            pieces = [" ".join(group) for group in groups]
+            pieces = [self._cap(p, self.shape.room, stats) for p in pieces]
+
+    def _summarise_round(self, pieces: list[str], stats: LongDocStats) -> list[str]:
+        partials: list[str] = []
+        for start in range(0, len(pieces), SLICE):
+            rows = self.summariser.summarise(pieces[start:start + SLICE], self.lang,
+                                             [self.preset])
+            texts = [row[0].text for row in rows]
+            partials += [text if fits else self._cap(text, self.shape.partial, stats)
+                         for text, fits in zip(texts, self.fits(texts, self.shape.partial),
+                                               strict=True)]
+            if self.progress:
+                self.progress(len(partials), len(pieces), stats.reduce_rounds + 1)
+        return partials
+
+    def _cap(self, text: str, limit: int, stats: LongDocStats) -> str:
+        """``text`` within ``limit`` tokens: whole sentences while they fit, else the
+        words of the first one; what is cut is counted in ``stats``."""
+        if self.count([text])[0] <= limit:
+            return text
+        sentences = split_sentences(text, self.lang)
+        kept = _longest_prefix(sentences, self.count, limit)
+        if not kept:
+            kept = [" ".join(_longest_prefix(text.split(), self.count, limit))]
+        capped = " ".join(kept)
+        stats.truncated = True
+        stats.words_dropped += count_words(text) - count_words(capped)
+        return capped
+
+
+def _longest_prefix(units: list[str], count: Callable[[list[str]], list[int]],
+                    limit: int) -> list[str]:
+    """The most leading ``units`` whose join fits ``limit`` (binary search on the join)."""
+    low, high = 0, len(units)  # invariant: units[:low] fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if count([" ".join(units[:middle])])[0] <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return units[:low]
+
+
 def summarise_any_length(summariser: Summariser, texts: list[str], lang: str,
-                         presets: list[LengthPreset], out_lang: str | None = None
+                         presets: list[LengthPreset], out_lang: str | None = None,
+                         progress: Callable[[int], Progress] | None = None,
                          ) -> tuple[list[list[Generated]], list[LongDocStats]]:
-    """Summaries of texts of any length, and how many chunks and rounds each needed."""
-    window = summariser.max_input_tokens
-    current = list(texts)
+    """Summaries of texts of any length, and how many chunks and rounds each needed.
+
+    ``progress(i)`` gives the callback for text ``i`` while it is reduced."""
     stats = [LongDocStats() for _ in texts]
-    pending = [i for i, n in enumerate(summariser.count_tokens(current)) if n > window]
-    partial = partial_preset(summariser, lang) if pending else None
-    while pending:
-        owners, pieces = [], []
-        for i in pending:
-            chunks = chunk_text(current[i], lang, summariser, window)
-            if stats[i].reduce_rounds == 0:
-                stats[i].chunks = len(chunks)
-            owners += [i] * len(chunks)
-            pieces += chunks
-        rows = summariser.summarise(pieces, lang, [partial])
-        joined: dict[int, list[str]] = {i: [] for i in pending}
-        for owner, row in zip(owners, rows, strict=True):
-            joined[owner].append(row[0].text)
-        for i in pending:
-            current[i] = " ".join(joined[i])
-            stats[i].reduce_rounds += 1
-        sizes = summariser.count_tokens([current[i] for i in pending])
-        pending = [i for i, n in zip(pending, sizes, strict=True) if n > window]
-        if pending and max(stats[i].reduce_rounds for i in pending) >= MAX_ROUNDS:
-            raise RuntimeError("map-reduce did not converge; partial summaries keep "
-                               "outgrowing the window")
+    current = list(texts)
+    reducer = Reducer(summariser, lang, presets)
+    for i, fits in enumerate(reducer.fits(current)):
+        if not fits:
+            reducer.progress = progress(i) if progress else None
+            current[i] = reducer.reduce(texts[i], stats[i])
     if out_lang is None or out_lang == lang:
         rows = summariser.summarise(current, lang, presets)
     else:

@@ -130,7 +130,9 @@ class RunDirectory:
         self.manifest["documents"][result.id] = {
             "source": result.source, "output": str(path.relative_to(self.root)),
             "sha256": result.sha256, "seconds": result.seconds,
-            "chunks": result.chunks, "reduce_rounds": result.reduce_rounds}
+            "chunks": result.chunks, "reduce_rounds": result.reduce_rounds,
+            **({"truncated": True, "words_dropped": result.words_dropped}
+               if result.truncated else {})}
         return path
 
     def fail(self, failure: Failure) -> None:

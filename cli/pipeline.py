@@ -24,6 +24,9 @@ from .postprocess import fit_text
 from .reading import read_source
 from .segment import count_words
 
+# Called as on_chunks(source, chunks_done, chunks_total, reduce_round).
+ChunkProgress = Callable[[str, int, int, int], None]
+
 
 @dataclass
 class Summary:
@@ -45,6 +48,8 @@ class DocumentResult:
     sha256: str
     chunks: int = 1
     reduce_rounds: int = 0
+    truncated: bool = False  # map-reduce had to cut words to fit the window
+    words_dropped: int = 0
     seconds: float = 0.0
     meta: dict = field(default_factory=dict)
 
@@ -55,10 +60,13 @@ class DocumentResult:
 class Pipeline:
     """Summaries of documents in every requested language and length."""
 
-    def __init__(self, settings: Settings, registry: ModelRegistry | None = None):
+    def __init__(self, settings: Settings, registry: ModelRegistry | None = None,
+                 on_chunks: ChunkProgress | None = None):
         self.settings = settings.validate()
         self.models = registry or ModelRegistry(self.settings)
         self.presets = [self.settings.presets[name] for name in self.settings.lengths]
+        self.on_chunks = on_chunks  # progress inside long documents (map-reduce)
+        self._sources: list[str] = []  # the documents being summarised, for on_chunks
 
     def detect(self, document: Document) -> tuple[str, float]:
         """Source language: declared, forced by --source-lang, or detected."""
@@ -85,6 +93,7 @@ class Pipeline:
             group = [i for i, (lang, _) in enumerate(detected) if lang == src]
             texts = [documents[i].text for i in group]
             stats = [LongDocStats() for _ in group]
+            self._sources = [documents[i].source for i in group]
             if self.settings.strategy == "direct":
                 produced = self._direct(texts, src, stats)
             elif self.settings.strategy == "translate-then-summarise":
@@ -94,6 +103,7 @@ class Pipeline:
             for i, summaries, stat in zip(group, produced, stats, strict=True):
                 results[i].summaries = summaries
                 results[i].chunks, results[i].reduce_rounds = stat.chunks, stat.reduce_rounds
+                results[i].truncated, results[i].words_dropped = stat.truncated, stat.words_dropped
         share = (time.perf_counter() - started) / max(1, len(documents))
         for result in results:
             result.seconds = round(share, 4)
@@ -152,12 +162,20 @@ class Pipeline:
                    out_lang: str | None = None) -> list[list[Generated]]:
         """Every preset for every text; long texts go through map-reduce (``longdoc``)."""
         rows, found = summarise_any_length(self.models.summariser(), texts, lang, self.presets,
-                                           out_lang=out_lang)
+                                           out_lang=out_lang, progress=self._chunk_progress)
         for mine, new in zip(stats, found, strict=True):
             mine.chunks = max(mine.chunks, new.chunks)
             mine.reduce_rounds = max(mine.reduce_rounds, new.reduce_rounds)
+            mine.truncated = mine.truncated or new.truncated
+            mine.words_dropped = max(mine.words_dropped, new.words_dropped)
         return [[fit(g, p, out_lang or lang) for g, p in zip(row, self.presets, strict=True)]
                 for row in rows]
+
+    def _chunk_progress(self, index: int):
+        if self.on_chunks is None or index >= len(self._sources):
+            return None
+        source = self._sources[index]
+        return lambda done, total, round_: self.on_chunks(source, done, total, round_)
 
     @staticmethod
     def _summary(text: str, lang: str, preset: LengthPreset, route: str) -> Summary:

@@ -187,6 +187,11 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
             def stop() -> bool:
                 return interrupted() or bool(strict and failures)
 
+            def chunks(source: str, done: int, total: int, round_: int) -> None:
+                advance.note(f"{source}: reduce round {round_}, {done}/{total} chunks")
+
+            pipeline.on_chunks = chunks
+
             for item in summarise_sources(pipeline, sources, text_field=text_field,
                                           skip=target.is_done if target else None, stop=stop,
                                           on_read=lambda count: advance.grow(count - 1)):
@@ -202,6 +207,8 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
                         target.skip(item)
                 else:
                     done += 1
+                    if item.truncated:
+                        reporter.warn(truncation_warning(item))
                     if target:
                         target.write(item)
                     else:
@@ -222,6 +229,13 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
                       "resume (finished documents are skipped)")
         return 130
     return 1 if failures else 0
+
+
+def truncation_warning(result) -> str:
+    return (f"{result.source}: even one-sentence partial summaries did not fit the "
+            f"summariser's input window, so {result.words_dropped} word(s) of them were "
+            "dropped (\"truncated\": true in its output); a model with a longer window "
+            "reads it whole")
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..config import Generation
 from ..engine import ACTIVATION_BYTES, decoding_bytes, length_sorted_batches
 from ..lengths import TokenBudget, translation_budget
-from ..segment import split_sentences
+from ..segment import pack_sentences
 from .base import Generated
 from .runtime import LoadedModel, release_memory
 from .seq2seq import decode, generate_kwargs, input_window
@@ -48,35 +48,12 @@ class Seq2SeqTranslator:
 
     def segments(self, text: str, src: str) -> list[str]:
         """Sentence groups of ``text`` that each fit the input share of the window."""
-        pieces: list[str] = []
-        for sentence in split_sentences(text, src):
-            pieces.extend(self._split_long(sentence))
-        groups: list[str] = []
-        current: list[str] = []
-        used = 0
-        for piece, size in zip(pieces, self._count(pieces) if pieces else [], strict=True):
-            if current and used + size > self.segment_tokens:
-                groups.append(" ".join(current))
-                current, used = [], 0
-            current.append(piece)
-            used += size
-        if current:
-            groups.append(" ".join(current))
-        return groups
+        specials = self._count([""])[0]  # end-of-sequence (and language) tokens
 
-    def _split_long(self, sentence: str) -> list[str]:
-        """A sentence over the limit is split between words, never inside one."""
-        if self._count([sentence])[0] <= self.segment_tokens:
-            return [sentence]
-        words, parts, current = sentence.split(), [], []
-        for word in words:
-            if current and self._count([" ".join([*current, word])])[0] > self.segment_tokens:
-                parts.append(" ".join(current))
-                current = []
-            current.append(word)
-        if current:
-            parts.append(" ".join(current))
-        return parts
+        def content(pieces: list[str]) -> list[int]:
+            return [n - specials for n in self._count(pieces)]
+
+        return pack_sentences(text, src, content, self.segment_tokens - specials)
 
     def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
         owners, segments = [], []
