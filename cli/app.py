@@ -21,6 +21,8 @@ from .commands import prompts as prompts_cmd
 from .commands import run as run_cmd
 
 DEFAULT_COMMAND = "run"
+ROOT_FLAGS = ("--debug",)
+_debug = [False]
 HELP = """\
 Write German and English abstracts of documents at several lengths.
 
@@ -38,10 +40,13 @@ class DefaultGroup(TyperGroup):
     """A group whose unknown first argument starts the default command."""
 
     def parse_args(self, ctx, args):
-        first = next((a for a in args if a != "--"), None)
+        lead = 0  # options of the group itself come first and stay there
+        while lead < len(args) and args[lead] in ROOT_FLAGS:
+            lead += 1
+        first = next((a for a in args[lead:] if a != "--"), None)
         if first is not None and first not in self.commands and first not in (
                 "--help", "-h", "--version", "--install-completion", "--show-completion"):
-            args = [DEFAULT_COMMAND, *args]
+            args = [*args[:lead], DEFAULT_COMMAND, *args[lead:]]
         return super().parse_args(ctx, args)
 
 
@@ -58,8 +63,11 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                       help="Print the version and exit.")) -> None:
+                                       help="Print the version and exit."),
+          debug: bool = typer.Option(False, "--debug", help="Print the traceback of an "
+                                     "internal error (it always goes to a log file).")) -> None:
     """Write German and English abstracts of documents at several lengths."""
+    _debug[0] = debug
 
 
 app.command(DEFAULT_COMMAND, help=run_cmd.HELP, no_args_is_help=True)(run_cmd.run)
@@ -71,4 +79,10 @@ app.add_typer(prompts_cmd.app, name="prompts")
 
 
 def main() -> None:
-    sys.exit(app(standalone_mode=True) or 0)
+    try:
+        code = app(standalone_mode=True)
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one line and a log file
+        from .crash import report
+
+        code = report(exc, debug=_debug[0])
+    sys.exit(code or 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -17,19 +18,32 @@ from pathlib import Path
 from . import __version__
 from .documents import Document, Failure
 from .pipeline import DocumentResult, Skipped
+from .runlock import RunLock
 
 FORMATS = ("text", "markdown", "json")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+TMP_SUFFIX = ".tmp"
+# What atomic_write leaves behind when the process is killed mid-write:
+# ".<name>.<8 random characters from mkstemp>.tmp".
+_OUR_TMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8, or bytes) to ``path`` so that readers see the old
-    file or the new, never half. Every result and report file goes through here."""
+    file or the new, never half. Every result and report file goes through here.
+
+    The file gets the permissions any new file gets here (0644 under umask 022), not
+    mkstemp's private 0600: outputs are meant to be read by others.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            handle.write(data if isinstance(data, bytes)
+                         else data.encode("utf-8", errors="backslashreplace"))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -38,8 +52,32 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+def current_umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
+
+
+def remove_stale_temporaries(root: Path) -> int:
+    """Delete half-written files that a killed run left in ``root`` (only names
+    ``atomic_write`` makes); the caller holds the folder's lock, so none is in use."""
+    removed = 0
+    for folder, _, files in os.walk(root):
+        for name in files:
+            if _OUR_TMP.match(name):
+                Path(folder, name).unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def dump_json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """Readable JSON; a lone surrogate (a name that is not UTF-8) is written as its
+    ``\\udcXX`` escape, so the file stays valid UTF-8 and reads back the same."""
+    return escape_surrogates(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def escape_surrogates(text: str) -> str:
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render_markdown(result: DocumentResult) -> str:
@@ -66,7 +104,7 @@ def print_result(result: DocumentResult, fmt: str, stream=None) -> None:
     """One document to stdout: JSON Lines, Markdown, or plain text."""
     stream = stream or sys.stdout
     if fmt == "json":
-        stream.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        stream.write(escape_surrogates(json.dumps(result.to_dict(), ensure_ascii=False)) + "\n")
     elif fmt == "markdown":
         stream.write(render_markdown(result) + "\n")
     else:
@@ -94,12 +132,26 @@ class RunDirectory:
         self.fmt = fmt
         self.force = force
         self.settings_hash = settings_hash(manifest.get("settings", {}))
+        root.mkdir(parents=True, exist_ok=True)
+        self.lock = RunLock(root).acquire()
+        self.notes: list[str] = []  # things the user should hear about (stale leftovers)
+        if self.lock.took_over:
+            holder = self.lock.took_over
+            self.notes.append(f"{root}: took over the lock of a run that is gone (pid "
+                              f"{holder.get('pid')}, started {holder.get('started')})")
+        removed = remove_stale_temporaries(root)
+        if removed:
+            self.notes.append(f"{root}: removed {removed} half-written file(s) left by a "
+                              "run that was killed")
         previous = self._previous_documents(root / "run.json")
         self.manifest = {"tool": "summarise", "version": __version__, **manifest,
                          "settings_hash": self.settings_hash, "documents": previous,
                          "failures": [], "skipped": []}
-        root.mkdir(parents=True, exist_ok=True)
         self._saved_at = float("-inf")
+
+    def close(self) -> None:
+        """Let the next run in: release the folder's lock."""
+        self.lock.release()
 
     @staticmethod
     def _previous_documents(path: Path) -> dict:
@@ -129,7 +181,8 @@ class RunDirectory:
             atomic_write(self.path_for(result.id, ".md"), render_markdown(result))
         self.manifest["documents"][result.id] = {
             "source": result.source, "output": str(path.relative_to(self.root)),
-            "sha256": result.sha256, "seconds": result.seconds,
+            "sha256": result.sha256,
+            "batch_seconds_per_document": result.batch_seconds_per_document,
             "chunks": result.chunks, "reduce_rounds": result.reduce_rounds,
             **({"truncated": True, "words_dropped": result.words_dropped}
                if result.truncated else {})}

@@ -50,7 +50,9 @@ class DocumentResult:
     reduce_rounds: int = 0
     truncated: bool = False  # map-reduce had to cut words to fit the window
     words_dropped: int = 0
-    seconds: float = 0.0
+    # The batch's time shared evenly among its documents: documents in a batch run
+    # together, so one document's own time is not known (a batch of one: it is).
+    batch_seconds_per_document: float = 0.0
     meta: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -106,7 +108,7 @@ class Pipeline:
                 results[i].truncated, results[i].words_dropped = stat.truncated, stat.words_dropped
         share = (time.perf_counter() - started) / max(1, len(documents))
         for result in results:
-            result.seconds = round(share, 4)
+            result.batch_seconds_per_document = round(share, 4)
         return results
 
     def _summarise_then_translate(self, texts: list[str], src: str,
@@ -202,14 +204,21 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
                       skip: Callable[[Document], bool] | None = None,
                       stop: Callable[[], bool] | None = None,
                       on_read: Callable[[int], None] | None = None,
+                      doc_timeout: float | None = None,
                       ) -> Iterator[DocumentResult | Failure | Skipped]:
     """The whole job for files on disk, batch by batch: read, detect, summarise, translate.
 
     Results are yielded as soon as their batch is done, so the caller can write each one
-    at once; a bad file becomes a ``Failure`` and the batch goes on; ``skip`` says which
-    documents are already done; ``stop`` is asked between batches (Ctrl-C); ``on_read``
-    hears how many items each file gave (progress counts documents, not files).
+    at once; a bad file, or a document the models fail on (``isolation``), becomes a
+    ``Failure`` and the batch goes on; ``skip`` says which documents are already done;
+    ``stop`` is asked between batches (Ctrl-C); ``on_read`` hears how many items each
+    file gave (progress counts documents, not files).
     """
+    from .isolation import run_batch
+
+    def run(documents: list[Document]) -> list[DocumentResult | Failure]:
+        return run_batch(pipeline.run, documents, doc_timeout)
+
     batch: list[Document] = []
     for source in sources:
         if stop and stop():
@@ -229,7 +238,7 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
                 except DocumentError as exc:
                     yield Failure(item.source, str(exc))
         if len(batch) >= batch_docs:
-            yield from pipeline.run(batch)
+            yield from run(batch)
             batch = []
     if batch and not (stop and stop()):
-        yield from pipeline.run(batch)
+        yield from run(batch)

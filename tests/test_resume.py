@@ -58,3 +58,28 @@ def test_sigkill_mid_batch_then_resume(model_args, tmp_path):
                            text=True, timeout=300)
     assert third.returncode == 0
     assert f"0 summarised, {DOCS} up to date" in third.stderr
+
+
+def test_sigterm_finishes_the_batch_and_leaves_a_valid_manifest(model_args, tmp_path):
+    src = tmp_path / "docs"
+    src.mkdir()
+    sentences = SEED.read_text(encoding="utf-8").split(". ")
+    for i in range(DOCS):
+        (src / f"doc{i:02d}.txt").write_text(". ".join(sentences[i % 5: i % 5 + 6])
+                                             + f". Meldung Nummer {i}.", encoding="utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(run_args(model_args, src, out), env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while not outputs(out) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=240)
+    assert proc.returncode == 143, stderr
+    assert "run the same command again to resume" in stderr
+    assert "Traceback" not in stderr
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["status"] == "interrupted"
+    assert len(manifest["documents"]) == len(outputs(out)) < DOCS
+    assert not (out / ".summarise.lock").exists()

@@ -74,7 +74,7 @@ def test_one_language_one_length_loads_only_what_is_needed(cli, model_args, tmp_
     manifest = json.loads((out / "run.json").read_text())
     assert list(manifest["models"]) == [model_args[1]]  # no translator was loaded
     assert manifest["settings"]["lengths"] == ["short"]
-    assert manifest["documents"]["a"]["seconds"] >= 0
+    assert manifest["documents"]["a"]["batch_seconds_per_document"] >= 0
 
 
 def test_manifest_records_models_settings_and_documents(cli, model_args, corpus, tmp_path):

@@ -52,7 +52,8 @@ Offline (HF_HUB_OFFLINE=1) only cached models are used: fetch them first with
 `summarise models pull MODEL`.
 
 Exit codes: 0 all documents done (or up to date), 1 some failed, 2 usage error,
-130 interrupted (Ctrl-C), 143 stopped by SIGTERM; rerun the same command to resume.
+130 interrupted (Ctrl-C), 143 stopped by SIGTERM (only when documents were left
+to do); rerun the same command to resume.
 """
 
 
@@ -126,6 +127,10 @@ def run(
         "--force", help="Redo documents whose output in --out is already up to date.")] = False,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Stop at the first document that fails.")] = False,
+    doc_timeout: Annotated[float | None, typer.Option(
+        "--doc-timeout", min=0.1, metavar="SECONDS", show_default=False,
+        help="A document still being summarised after SECONDS fails (the batch goes "
+        "on).")] = None,
     config: opt.ConfigFile = None,
     allow_pickle: opt.AllowPickle = False,
     quiet: opt.Quiet = False,
@@ -147,7 +152,7 @@ def run(
 
             raise typer.Exit(print_dry_run(reporter, settings, sources, text_field))
         code = summarise_to(reporter, settings, sources, out, fmt, text_field, force, strict,
-                            inputs=[str(p) for p in paths])
+                            inputs=[str(p) for p in paths], doc_timeout=doc_timeout)
     except SummariseError as exc:
         reporter.error(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -165,11 +170,11 @@ def without_outputs(sources: list, out: Path | None) -> list:
 
 def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: str,
                  text_field: str = "text", force: bool = False, strict: bool = False,
-                 inputs: list[str] | None = None) -> int:
+                 inputs: list[str] | None = None, doc_timeout: float | None = None) -> int:
     """Run the pipeline over ``sources``, writing each result as soon as it is done.
 
-    Returns the exit code: 0 all done (or skipped as up to date), 1 some failed,
-    130 interrupted.
+    Returns the exit code by outcome: 0 all done (or skipped as up to date), 1 some
+    failed; 130 (Ctrl-C) or 143 (SIGTERM) only when the signal left documents undone.
     """
     from ..models import ModelRegistry
     from ..pipeline import Pipeline, Skipped, summarise_sources
@@ -179,13 +184,19 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
     pipeline = Pipeline(settings, registry)
     target = RunDirectory(out, fmt, {"settings": settings.manifest(), "inputs": inputs or []},
                           force=force) if out else None
+    for note in target.notes if target else ():
+        reporter.warn(note)
     failures, done, skipped = [], 0, 0
+    stopped_by: list[int] = []  # the signal that made the run leave work undone
     reporter.info(f"summarising {len(sources)} file(s) into {', '.join(settings.langs)} × "
                   f"{', '.join(settings.lengths)}")
     try:
-        with interrupt_after_batch() as interrupted, reporter.progress(len(sources)) as advance:
+        with interrupt_after_batch() as signalled, reporter.progress(len(sources)) as advance:
             def stop() -> bool:
-                return interrupted() or bool(strict and failures)
+                if signalled():
+                    stopped_by.append(signalled())
+                    return True
+                return bool(strict and failures)
 
             def chunks(source: str, done: int, total: int, round_: int) -> None:
                 advance.note(f"{source}: reduce round {round_}, {done}/{total} chunks")
@@ -194,7 +205,8 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
 
             for item in summarise_sources(pipeline, sources, text_field=text_field,
                                           skip=target.is_done if target else None, stop=stop,
-                                          on_read=lambda count: advance.grow(count - 1)):
+                                          on_read=lambda count: advance.grow(count - 1),
+                                          doc_timeout=doc_timeout):
                 if isinstance(item, Failure):
                     failures.append(item)
                     reporter.warn(item.reason)
@@ -216,18 +228,21 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
                 if target:
                     target.save_manifest(every=2.0, models=registry.manifest())
                 advance(1, item.source, timed=not isinstance(item, Skipped))
-            was_interrupted = interrupted()
+    except KeyboardInterrupt:  # the second Ctrl-C (or SIGTERM): stop now
+        stopped_by.append(signal.SIGINT)
     finally:
         if target:  # what finished is on record even when a model fails mid-run
-            target.save_manifest(models=registry.manifest())
+            target.save_manifest(models=registry.manifest(),
+                                 status="interrupted" if stopped_by else "finished")
+            target.close()
     reporter.info(f"done: {done} summarised, {skipped} up to date (skipped), "
                   f"{len(failures)} failed" + (f"; results in {out}" if out else ""))
     for failure in failures:
         reporter.info(f"  failed: {failure.describe()}")
-    if was_interrupted:
-        reporter.warn("interrupted after the current batch; run the same command again to "
-                      "resume (finished documents are skipped)")
-        return 130
+    if stopped_by:
+        reporter.warn("interrupted; run the same command again to resume (finished "
+                      "documents are skipped)")
+        return 128 + int(stopped_by[0])
     return 1 if failures else 0
 
 
@@ -240,22 +255,25 @@ def truncation_warning(result) -> str:
 
 @contextmanager
 def interrupt_after_batch():
-    """First Ctrl-C: finish the batch in flight, then stop. Second Ctrl-C: stop now."""
-    hit = [False]
+    """First Ctrl-C or SIGTERM: finish the batch in flight, then stop. Second: stop now.
+
+    Yields a function that returns the signal received (0 for none)."""
+    hit: list[int] = []
 
     def handler(signum, frame):
-        if hit[0]:
+        if hit:
             raise KeyboardInterrupt
-        hit[0] = True
+        hit.append(signum)
         print("\nstopping after the current batch (Ctrl-C again to stop now)",
               file=sys.stderr, flush=True)
 
     try:
-        previous = signal.signal(signal.SIGINT, handler)
+        previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread (e.g. embedded): no handler
-        yield lambda: False
+        yield lambda: 0
         return
     try:
-        yield lambda: hit[0]
+        yield lambda: hit[0] if hit else 0
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, before in previous.items():
+            signal.signal(sig, before)

@@ -18,15 +18,15 @@ from ..errors import DocumentError
 from .content import MIN_WORDS, content_problem
 from .discovery import DEFAULT_GLOBS, discover, find_sources
 from .encoding import decode
-from .files import display_name, read_bytes, walk
+from .files import display_name, name_bytes, read_bytes, walk
 from .formats import EXTENSIONS, detect_format
 from .hygiene import LineMode, clean_text
 from .jsonl import read_records
 from .markup import html_to_text, markdown_to_text
 from .office import docx_to_text, pdf_to_text
 
-__all__ = ["DEFAULT_GLOBS", "EXTENSIONS", "MIN_WORDS", "clean_text", "discover", "find_sources",
-           "read_source", "walk"]
+__all__ = ["DEFAULT_GLOBS", "EXTENSIONS", "MIN_WORDS", "clean_text", "discover", "display_name",
+           "find_sources", "read_source", "walk"]
 
 # How each format's line breaks are to be read (see hygiene.LineMode).
 _LINE_MODES: dict[str, LineMode] = {
@@ -46,7 +46,7 @@ def read_source(source: Source, text_field: str = "text") -> list[Document | Fai
     try:
         return _read(source, text_field)
     except DocumentError as exc:
-        return [Failure(str(source.path), str(exc))]
+        return [Failure(display_name(source.path), str(exc))]
 
 
 def _read(source: Source, text_field: str) -> list[Document | Failure]:
@@ -69,6 +69,9 @@ def _read(source: Source, text_field: str) -> list[Document | Failure]:
     if problem:
         raise DocumentError(f"{where}: {problem}")
     meta = {"format": fmt} | ({"encoding": encoding} if encoding else {})
+    raw_name = name_bytes(source.path)
+    if raw_name:  # the name is shown escaped; keep the original bytes on record
+        meta["source_name_bytes"] = raw_name
     return [Document(id=source.id, source=where, text=text, meta=meta)]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..documents import Source
@@ -19,7 +20,8 @@ def discover(paths: list[Path], globs: tuple[str, ...] = DEFAULT_GLOBS) -> list[
     its type, and ``-`` is stdin.
 
     An output id mirrors the file's path below the folder it was found in (without
-    suffix); a file given directly is named by its stem.  Two files that would get the
+    suffix; bytes of a name that are not UTF-8 as ``%XX``); a file given directly is
+    named by its stem.  Two files that would get the
     same id (``a.txt`` and ``a.md``) keep their suffix in the id instead.
     """
     found: list[tuple[Path, str]] = []
@@ -35,11 +37,19 @@ def discover(paths: list[Path], globs: tuple[str, ...] = DEFAULT_GLOBS) -> list[
             found.append((root, root.stem))
         else:
             raise UsageError(f"{root}: no such file or folder")
+    found = [(path, escape_id(ident)) for path, ident in found]
     counts: dict[str, int] = {}
     for _, ident in found:
         counts[ident] = counts.get(ident, 0) + 1
-    return [Source(path, ident if counts[ident] == 1 else f"{ident}{path.suffix}")
+    return [Source(path, ident if counts[ident] == 1 else f"{ident}{escape_id(path.suffix)}")
             for path, ident in found]
+
+
+def escape_id(ident: str) -> str:
+    """An id from a file name that is not valid UTF-8 (the undecodable bytes come as
+    surrogates) with each such byte written as ``%XX``: it names an output file and goes
+    into JSON, both of which need real text."""
+    return re.sub("[\udc80-\udcff]", lambda m: f"%{ord(m.group()) - 0xDC00:02X}", ident)
 
 
 def find_sources(paths: list[Path], globs: tuple[str, ...] | None = None) -> list[Source]:
