@@ -88,7 +88,7 @@ def test_walk_skips_hidden_entries_matches_case_insensitively_and_survives_link_
     # The loop is not walked, but listed (whatever its name) so that reading reports it.
     assert ids == ["B", "a", "sub/c", "sub/deeper/d", "sub/deeper/up"]
     assert [s.id for s in discover([tmp_path], ("*.pdf", "deeper/*.txt"))] == [
-        "e", "sub/deeper/d"]
+        "e", "sub/deeper/d", "sub/deeper/up"]
 
 
 def test_files_given_explicitly_are_taken_whatever_their_type(tmp_path):
