@@ -25,6 +25,7 @@ import tomllib
 
 from .errors import UsageError
 from .lengths import PRESETS, LengthPreset
+from .plan import DEFAULT_STRATEGY, Strategy
 
 DEFAULT_SUMMARISER = "T-Systems-onsite/mt5-small-sum-de-en-v2"
 DEFAULT_TRANSLATORS = {
@@ -41,16 +42,15 @@ MODEL_LICENCES = {
 }
 LANGS = ("de", "en")
 BACKENDS = ("torch", "ctranslate2")
-STRATEGIES = ("summarise-then-translate", "translate-then-summarise", "direct")
 # What kind of summariser a model is (see models/kinds.py); "auto" detects it.
 MODEL_KINDS = ("auto", "seq2seq", "instruct", "chat")
 # --preset: tested model combinations for real use (README "Presets").
 MODEL_PRESETS: dict[str, dict] = {
     "fast": {"summariser": DEFAULT_SUMMARISER, "translators": DEFAULT_TRANSLATORS,
-             "strategy": "summarise-then-translate"},
-    "llm": {"summariser": "Qwen/Qwen2.5-1.5B-Instruct", "strategy": "direct"},
+             "strategy": Strategy.SUMMARISE_THEN_TRANSLATE},
+    "llm": {"summariser": "Qwen/Qwen2.5-1.5B-Instruct", "strategy": Strategy.DIRECT},
     "english": {"summariser": "facebook/bart-large-cnn", "translators": DEFAULT_TRANSLATORS,
-                "strategy": "summarise-then-translate"},
+                "strategy": Strategy.SUMMARISE_THEN_TRANSLATE},
 }
 
 
@@ -77,12 +77,20 @@ class Settings:
     lengths: tuple[str, ...] = tuple(PRESETS)
     presets: dict[str, LengthPreset] = field(default_factory=lambda: dict(PRESETS))
     source_lang: str = "auto"
-    strategy: str = "summarise-then-translate"
+    strategy: Strategy = DEFAULT_STRATEGY  # a plain string of a strategy is taken too
     generation: Generation = field(default_factory=Generation)
     allow_pickle: bool = False
     model_kind: str = "auto"  # --model-kind: auto, seq2seq, instruct or chat
     prompt: str | None = None  # --prompt NAME: a template shipped in summarise.prompts
     prompt_file: str | None = None  # --prompt-file PATH: the user's own template
+
+    def __post_init__(self):
+        if not isinstance(self.strategy, Strategy) and self.strategy in set(Strategy):
+            object.__setattr__(self, "strategy", Strategy(self.strategy))
+
+    def source_langs(self) -> tuple[str, ...]:
+        """The source languages a run may meet: --source-lang, or any supported one."""
+        return LANGS if self.source_lang == "auto" else (self.source_lang,)
 
     def validate(self) -> Settings:
         for lang in self.langs:
@@ -96,8 +104,7 @@ class Settings:
                 )
         if self.source_lang not in ("auto", *LANGS):
             raise UsageError(f"--source-lang {self.source_lang!r}: use auto, de or en")
-        if self.strategy not in STRATEGIES:
-            raise UsageError(f"--strategy {self.strategy!r}: use one of {', '.join(STRATEGIES)}")
+        Strategy.parse(self.strategy)
         for direction in self.translators:
             parse_direction(direction)
         if self.generation.backend not in BACKENDS:

@@ -15,11 +15,12 @@ from dataclasses import asdict, dataclass, field
 
 from .config import Settings
 from .documents import Document, Failure, Source
-from .errors import DocumentError, UsageError
+from .errors import DocumentError
 from .langdetect import detect_language
 from .lengths import LengthPreset
 from .longdoc import LongDocStats, summarise_any_length
 from .models import Generated, ModelRegistry
+from .plan import SOURCE, TRANSLATOR, Plan, plain_summariser_refused
 from .postprocess import fit_text
 from .reading import read_source
 from .segment import count_words
@@ -69,6 +70,7 @@ class Pipeline:
         self.presets = [self.settings.presets[name] for name in self.settings.lengths]
         self.on_chunks = on_chunks  # progress inside long documents (map-reduce)
         self._sources: list[str] = []  # the documents being summarised, for on_chunks
+        self._plans: dict[str, Plan] = {}
 
     def detect(self, document: Document) -> tuple[str, float]:
         """Source language: declared, forced by --source-lang, or detected."""
@@ -83,6 +85,12 @@ class Pipeline:
                 "--source-lang de|en if that is wrong")
         return found.lang, found.confidence
 
+    def plan(self, source_lang: str) -> Plan:
+        """The route for documents in ``source_lang``, built once per language."""
+        if source_lang not in self._plans:
+            self._plans[source_lang] = Plan.build(self.settings, source_lang)
+        return self._plans[source_lang]
+
     def run(self, documents: list[Document]) -> list[DocumentResult]:
         """Summarise one batch of documents (all must be German or English)."""
         started = time.perf_counter()
@@ -93,15 +101,9 @@ class Pipeline:
                    for d, (lang, conf) in zip(documents, detected, strict=True)]
         for src in sorted({lang for lang, _ in detected}):
             group = [i for i, (lang, _) in enumerate(detected) if lang == src]
-            texts = [documents[i].text for i in group]
             stats = [LongDocStats() for _ in group]
             self._sources = [documents[i].source for i in group]
-            if self.settings.strategy == "direct":
-                produced = self._direct(texts, src, stats)
-            elif self.settings.strategy == "translate-then-summarise":
-                produced = self._translate_then_summarise(texts, src, stats)
-            else:
-                produced = self._summarise_then_translate(texts, src, stats)
+            produced = self.execute(self.plan(src), [documents[i].text for i in group], stats)
             for i, summaries, stat in zip(group, produced, stats, strict=True):
                 results[i].summaries = summaries
                 results[i].chunks, results[i].reduce_rounds = stat.chunks, stat.reduce_rounds
@@ -111,54 +113,40 @@ class Pipeline:
             result.batch_seconds_per_document = round(share, 4)
         return results
 
-    def _summarise_then_translate(self, texts: list[str], src: str,
-                                  stats: list[LongDocStats]) -> list[list[Summary]]:
-        rows = self._summarise(texts, src, stats)
-        out: list[list[Summary]] = [[] for _ in texts]
-        for tgt in self.settings.langs:
-            if tgt == src:
-                for i, row in enumerate(rows):
-                    out[i] += [self._summary(g.text, tgt, p, "summarise")
-                               for g, p in zip(row, self.presets, strict=True)]
-                continue
-            flat = [g.text for row in rows for g in row]  # one batched pass for all summaries
-            translated = iter(self.models.translator(src, tgt).translate(flat, src, tgt))
-            for i in range(len(texts)):
-                out[i] += [self._summary(next(translated), tgt, p, "summarise-then-translate")
-                           for p in self.presets]
-        return out
-
-    def _translate_then_summarise(self, texts: list[str], src: str,
-                                  stats: list[LongDocStats]) -> list[list[Summary]]:
-        out: list[list[Summary]] = [[] for _ in texts]
-        for tgt in self.settings.langs:
-            if tgt == src:
-                sources, route = texts, "summarise"
-            else:
-                sources = self.models.translator(src, tgt).translate(texts, src, tgt)
-                route = "translate-then-summarise"
-            for i, row in enumerate(self._summarise(sources, tgt, stats)):
-                out[i] += [self._summary(g.text, tgt, p, route)
-                           for g, p in zip(row, self.presets, strict=True)]
-        return out
-
-    def _direct(self, texts: list[str], src: str,
+    def execute(self, plan: Plan, texts: list[str],
                 stats: list[LongDocStats]) -> list[list[Summary]]:
-        """Every language written from the source by the model itself; no translator."""
-        summariser = self.models.summariser()
-        if not getattr(summariser, "can_write_other_language", False):
-            raise UsageError(
-                f"--strategy direct needs a model that writes the requested language from a "
-                f"source in another one (a chat model such as Qwen/Qwen2.5-1.5B-Instruct, or "
-                f"flan-t5 / mt0); {summariser.name} is a plain summariser that writes in the "
-                "language it reads. Use --strategy summarise-then-translate, or --model-kind "
-                "if the kind was guessed wrong.")
-        out: list[list[Summary]] = [[] for _ in texts]
-        for tgt in self.settings.langs:
-            for i, row in enumerate(self._summarise(texts, src, stats, out_lang=tgt)):
-                out[i] += [self._summary(g.text, tgt, p, "direct")
-                           for g, p in zip(row, self.presets, strict=True)]
-        return out
+        """Run the plan's steps over texts in its source language, each step once for all
+        texts (one batched pass); summaries are listed in the plan's language order."""
+        if plan.needs_multilingual_summariser:
+            summariser = self.models.summariser()
+            if not getattr(summariser, "can_write_other_language", False):
+                raise plain_summariser_refused(
+                    summariser.name, "--model-kind if the kind was guessed wrong")
+        translations: dict[str, list[str]] = {}  # the texts translated, by language
+        written: dict[str, list[list[Generated]]] = {}  # the summariser's rows, by language
+        kept: dict[str, list[list[Summary]]] = {}  # summaries yielded, by language
+        for step in plan.steps:
+            if step.role == TRANSLATOR and step.reads == SOURCE:
+                translations[step.writes] = self.models.translator(
+                    step.reads_lang, step.writes).translate(texts, step.reads_lang, step.writes)
+            elif step.role == TRANSLATOR:  # the summaries, all in one batched pass
+                flat = [g.text for row in written[step.reads_lang] for g in row]
+                translated = iter(self.models.translator(step.reads_lang, step.writes)
+                                  .translate(flat, step.reads_lang, step.writes))
+                kept[step.writes] = [[self._summary(next(translated), step.writes, p,
+                                                    step.route) for p in self.presets]
+                                     for _ in texts]
+            else:
+                inputs = texts if step.reads == SOURCE else translations[step.reads_lang]
+                rows = self._summarise(inputs, step.reads_lang, stats,
+                                       out_lang=step.writes if step.told_language else None)
+                written[step.writes] = rows
+                if step.route:
+                    kept[step.writes] = [[self._summary(g.text, step.writes, p, step.route)
+                                          for g, p in zip(row, self.presets, strict=True)]
+                                         for row in rows]
+        return [[summary for lang in plan.langs for summary in kept[lang][i]]
+                for i in range(len(texts))]
 
     def _summarise(self, texts: list[str], lang: str, stats: list[LongDocStats],
                    out_lang: str | None = None) -> list[list[Generated]]:

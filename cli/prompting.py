@@ -24,6 +24,7 @@ import tomllib
 from .controltokens import neutralise
 from .errors import UsageError
 from .lengths import LengthPreset
+from .plan import SUMMARIES, possible_plans, prompt_languages
 
 PACKAGE = "summarise.prompts"
 SUPPORTED_LANGS = ("de", "en")
@@ -239,14 +240,6 @@ def template_fingerprint(settings) -> str:
     return hashlib.sha256(template_for(settings, "chat").source.encode("utf-8")).hexdigest()
 
 
-def prompt_languages(settings) -> tuple[str, ...]:
-    """Languages a run asks its prompts in: output languages, or for
-    summarise-then-translate the source languages (summaries are written in those)."""
-    if settings.strategy != "summarise-then-translate":
-        return tuple(settings.langs)
-    return SUPPORTED_LANGS if settings.source_lang == "auto" else (settings.source_lang,)
-
-
 def check_prompt_settings(settings) -> None:
     """Fail before any model loads when the chosen prompt is missing or lacks a language."""
     if settings.prompt and settings.prompt_file:
@@ -254,13 +247,16 @@ def check_prompt_settings(settings) -> None:
     if not (settings.prompt or settings.prompt_file):
         return
     template = template_for(settings, "chat")
-    missing = [lang for lang in prompt_languages(settings) if lang not in template.sections]
+    plans = possible_plans(settings)
+    missing = [lang for lang in prompt_languages(plans) if lang not in template.sections]
     if not missing:
         return
-    if settings.strategy == "summarise-then-translate":
+    translated = {step.reads_lang for plan in plans for step in plan.steps
+                  if step.reads == SUMMARIES}
+    if missing[0] in translated:  # a summary written in the source language, to translate
         raise UsageError(
             f"prompt {template.name!r} ({template.origin}) covers only "
-            f"{', '.join(template.languages)}, but with summarise-then-translate the summary "
+            f"{', '.join(template.languages)}, but with {settings.strategy} the summary "
             f"is first written in the source language, which may be {', '.join(missing)}; "
             f"add a [{missing[0]}] section, or pass --source-lang "
             f"{template.languages[0]} if every document is in that language")

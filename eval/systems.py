@@ -125,10 +125,12 @@ class PipelineSystem(System):
 
     def check(self, records: list[Record]) -> None:
         """Resolve every model the records need before anything heavy loads."""
-        directions = sorted({f"{r.lang}-{r.summary_lang}" for r in records if r.cross_lingual})
-        if self.settings.strategy == "direct":  # the model writes every language itself
-            directions = []
-        self.registry.check(directions)
+        from ..plan import Plan
+
+        pairs = sorted({(r.lang, r.summary_lang) for r in records})
+        needed = {d for src, tgt in pairs
+                  for d in Plan.build(replace(self.settings, langs=(tgt,)), src).directions}
+        self.registry.check(sorted(needed))
 
     def describe(self) -> dict:
         settings = self.settings.manifest()

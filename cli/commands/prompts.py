@@ -19,6 +19,7 @@ from ..console import Reporter
 from ..controltokens import control_markers
 from ..errors import DocumentError, ModelUnavailable, SummariseError, UsageError
 from ..lengths import LengthPreset
+from ..plan import SOURCE, SUMMARISER
 from ..prompting import (
     LANGUAGE_NAMES,
     RenderedPrompt,
@@ -132,10 +133,12 @@ def format_prompt(header: str, prompt: RenderedPrompt, kind: str,
 
 
 def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text") -> int:
-    """Print every prompt the run would send, per document, language and length.
+    """Print every step of each document's plan, and every prompt the run would send
+    per document, language and length.
 
-    Only the model's config is read (when it is on this machine) to know its kind; no
-    weights load. Returns the exit code: 1 when a document could not be read.
+    The steps are the ``Plan`` that ``Pipeline.run`` executes, so what is printed is what
+    a run does. Only the model's config is read (when it is on this machine) to know its
+    kind; no weights load. Returns the exit code: 1 when a document could not be read.
     """
     from ..documents import Failure
     from ..models import ModelRegistry
@@ -162,19 +165,13 @@ def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text
                 failed += 1
                 reporter.warn(str(exc))
                 continue
-            for out_lang, text, note in planned_inputs(settings, item.text, src):
-                for preset in pipeline.presets:
-                    header = (f"{item.id} · {src} → {out_lang} · {preset.name} "
-                              f"({preset.describe()}) · {note}")
-                    if template is None:
-                        print(format_prompt(header + f" · {settings.summariser} takes no "
-                                            "prompt", RenderedPrompt("", prefix + text),
-                                            "seq2seq"))
-                    else:
-                        prompt = template.render(text, out_lang, src, preset, markers)
-                        print(format_prompt(
-                            header + f" · prompt {template.name} ({template.origin})",
-                            prompt, kind, _exact_input(tokenizer, prompt, kind)))
+            plan = pipeline.plan(src)
+            for number, step in enumerate(plan.steps, 1):
+                print(f"--> {item.id} · step {number}/{len(plan.steps)}: {step.describe()}"
+                      + _model_named(settings, step) + "\n")
+                if step.role == SUMMARISER:
+                    _print_prompts(item, src, plan, step, settings, template, kind, prefix,
+                                   pipeline.presets, tokenizer, markers)
     reporter.info("dry run: nothing was summarised and no model was loaded")
     return 1 if failed else 0
 
@@ -209,24 +206,30 @@ def _exact_input(tokenizer, prompt: RenderedPrompt, kind: str) -> str | None:
     return prompt.as_text()
 
 
-def planned_inputs(settings, text: str, src: str) -> list[tuple[str, str, str]]:
-    """(language the model writes, text it reads, how the output is reached) per step."""
-    strategy = settings.strategy
-    if strategy == "direct":
-        return [(tgt, text, "direct") for tgt in settings.langs]
-    if strategy == "summarise-then-translate":
-        others = [t for t in settings.langs if t != src]
-        then = f"then translated to {', '.join(others)}" if others else "summarise"
-        return [(src, text, then)]
-    steps = []
-    for tgt in settings.langs:
-        if tgt == src:
-            steps.append((tgt, text, "summarise"))
+def _model_named(settings, step) -> str:
+    if step.role == SUMMARISER:
+        return f" · {settings.summariser}"
+    return f" · {settings.translators.get(step.direction, 'no translator given')}"
+
+
+def _print_prompts(item, src: str, plan, step, settings, template, kind: str, prefix: str,
+                   presets: list[LengthPreset], tokenizer, markers) -> None:
+    """The model input of one summariser step, per length."""
+    if step.reads == SOURCE:
+        text = item.text
+    else:
+        name = settings.translators.get(f"{src}-{step.reads_lang}", "the translator")
+        text = f"[the document translated from {src} to {step.reads_lang} by {name}]"
+    for preset in presets:
+        header = (f"{item.id} · {src} → {step.writes} · {preset.name} "
+                  f"({preset.describe()}) · {plan.outcome(step)}")
+        if template is None:
+            print(format_prompt(header + f" · {settings.summariser} takes no prompt",
+                                RenderedPrompt("", prefix + text), "seq2seq"))
         else:
-            name = settings.translators.get(f"{src}-{tgt}", "the translator")
-            steps.append((tgt, f"[the document translated from {src} to {tgt} by {name}]",
-                          "translate-then-summarise"))
-    return steps
+            prompt = template.render(text, step.writes, step.reads_lang, preset, markers)
+            print(format_prompt(header + f" · prompt {template.name} ({template.origin})",
+                                prompt, kind, _exact_input(tokenizer, prompt, kind)))
 
 
 def _kind_for_dry_run(reporter: Reporter, registry, settings) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from .. import options as opt
-from ..config import LANGS, apply_preset, load_settings, parse_translator_options
+from ..config import apply_preset, load_settings, parse_translator_options
 from ..console import NORMAL, QUIET, VERBOSE, Reporter
 from ..documents import Failure
 from ..errors import SummariseError, UsageError
@@ -88,10 +88,9 @@ def build_settings(config: Path | None, lang, length, summariser, translator, so
 
 def needed_directions(settings) -> list[str]:
     """Translator directions this run can need, given the requested output languages."""
-    if settings.strategy == "direct":  # the model writes every language itself
-        return []
-    sources = LANGS if settings.source_lang == "auto" else (settings.source_lang,)
-    return [f"{s}-{t}" for t in settings.langs for s in sources if s != t]
+    from ..plan import directions, possible_plans
+
+    return directions(possible_plans(settings))
 
 
 def run(

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from ..errors import UsageError
+from ..plan import plain_summariser_refused, possible_plans
 
 KINDS = ("seq2seq", "instruct", "chat")
 # Architectures whose config.json may not say is_encoder_decoder explicitly.
@@ -115,12 +116,8 @@ def check_fits(kind: str, settings, name: str) -> None:
         return
     hint = ("pass --model-kind instruct if it is an instruction-tuned model (flan-t5, mt0) "
             "under another name")
-    if settings.strategy == "direct":
-        raise UsageError(
-            f"--strategy direct: {name} is a plain summariser that writes in the language "
-            f"it reads, so it cannot write other languages directly. Use --strategy "
-            f"summarise-then-translate, a chat or instruction model (e.g. --preset llm), or "
-            + hint)
+    if any(plan.needs_multilingual_summariser for plan in possible_plans(settings)):
+        raise plain_summariser_refused(name, hint)
     if settings.prompt or settings.prompt_file:
         raise UsageError(
             f"{name} is a plain summariser that takes no prompt; drop --prompt/--prompt-file "
