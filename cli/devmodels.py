@@ -43,8 +43,10 @@ MT5_SMALL_FULL = Size(d_model=512, ff=1024, layers=8, heads=6, vocab=250112, hea
 OPUS_MT_FULL = Size(d_model=512, ff=2048, layers=6, heads=8, vocab=58101)
 
 
-def train_spm(corpus: Path, out_file: Path, vocab: int, user_symbols: tuple[str, ...] = ()) -> Path:
-    """Train a unigram SentencePiece model with the T5 id layout (pad 0, eos 1, unk 2)."""
+def train_spm(corpus: Path, out_file: Path, vocab: int, user_symbols: tuple[str, ...] = (),
+              model_type: str = "unigram") -> Path:
+    """Train a SentencePiece model (unigram unless asked) with the T5 id layout (pad 0,
+    eos 1, unk 2)."""
     import sentencepiece as spm
 
     out_file.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +55,7 @@ def train_spm(corpus: Path, out_file: Path, vocab: int, user_symbols: tuple[str,
         input=str(corpus),
         model_prefix=str(prefix),
         vocab_size=vocab,
-        model_type="unigram",
+        model_type=model_type,
         character_coverage=1.0,
         pad_id=0,
         eos_id=1,
@@ -126,56 +128,71 @@ def build_mt5(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Path
     return out
 
 
+def marian_tokenizer(spm_file: Path, work: Path, vocab_size: int, max_positions: int):
+    """An opus-mt style tokenizer in ``work`` from one SentencePiece model shared by both
+    sides; returns it, the number of real pieces, and the vocabulary size (at least
+    ``vocab_size``, padded with unused ids, <pad> last as in opus-mt)."""
+    import sentencepiece as spm
+    from transformers import MarianTokenizer
+
+    for side in ("source.spm", "target.spm"):
+        if spm_file != work / side:
+            shutil.copy(spm_file, work / side)
+    processor = spm.SentencePieceProcessor(model_file=str(spm_file))
+    pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    vocab = {"</s>": 0, "<unk>": 1}
+    for piece in pieces:
+        if piece not in ("<pad>", "</s>", "<unk>") and piece not in vocab:
+            vocab[piece] = len(vocab)
+    size = max(vocab_size, len(vocab) + 1)
+    known = len(vocab)  # ids after these are fillers up to the real vocab size
+    for filler in range(len(vocab), size - 1):
+        vocab[f"<unused{filler}>"] = filler
+    vocab["<pad>"] = size - 1
+    (work / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    tokenizer = MarianTokenizer(str(work / "source.spm"), str(work / "target.spm"),
+                                str(work / "vocab.json"), model_max_length=max_positions)
+    return tokenizer, known, size
+
+
+def marian_config(size: Size, vocab_size: int, pad: int, **extra):
+    """A Marian config of ``size`` in the opus-mt layout (shared embeddings, swish)."""
+    from transformers import MarianConfig
+
+    return MarianConfig(
+        vocab_size=vocab_size,
+        d_model=size.d_model,
+        encoder_layers=size.layers,
+        decoder_layers=size.layers,
+        encoder_attention_heads=size.heads,
+        decoder_attention_heads=size.heads,
+        encoder_ffn_dim=size.ff,
+        decoder_ffn_dim=size.ff,
+        activation_function="swish",  # as in every opus-mt checkpoint
+        max_position_embeddings=size.max_positions,
+        pad_token_id=pad,
+        decoder_start_token_id=pad,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+        scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+        **extra,
+    )
+
+
 def build_marian(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Path:
     """A random Marian translator (opus-mt layout: one shared SentencePiece vocab)."""
     import torch
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers import MarianMTModel
 
     torch.manual_seed(seed)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         spm_file = train_spm(corpus, work / "source.spm", min(size.vocab, 8000))
-        shutil.copy(spm_file, work / "target.spm")
-        import sentencepiece as spm
-
-        processor = spm.SentencePieceProcessor(model_file=str(spm_file))
-        pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
-        vocab = {"</s>": 0, "<unk>": 1}
-        for piece in pieces:
-            if piece not in ("<pad>", "</s>", "<unk>") and piece not in vocab:
-                vocab[piece] = len(vocab)
-        vocab_size = max(size.vocab, len(vocab) + 1)
-        known = len(vocab)  # ids after these are fillers up to the real vocab size
-        for filler in range(len(vocab), vocab_size - 1):  # keep pad as the last id, as opus-mt does
-            vocab[f"<unused{filler}>"] = filler
-        vocab["<pad>"] = vocab_size - 1
-        (work / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
-        tokenizer = MarianTokenizer(
-            str(work / "source.spm"),
-            str(work / "target.spm"),
-            str(work / "vocab.json"),
-            model_max_length=size.max_positions,
-        )
-        pad = vocab["<pad>"]
-        config = MarianConfig(
-            vocab_size=vocab_size,
-            d_model=size.d_model,
-            encoder_layers=size.layers,
-            decoder_layers=size.layers,
-            encoder_attention_heads=size.heads,
-            decoder_attention_heads=size.heads,
-            encoder_ffn_dim=size.ff,
-            decoder_ffn_dim=size.ff,
-            activation_function="swish",  # as in every opus-mt checkpoint
-            max_position_embeddings=size.max_positions,
-            pad_token_id=pad,
-            decoder_start_token_id=pad,
-            eos_token_id=0,
-            forced_eos_token_id=0,
-            scale_embedding=True,
-            share_encoder_decoder_embeddings=True,
-        )
-        model = MarianMTModel(config).eval()
+        tokenizer, known, vocab_size = marian_tokenizer(spm_file, work, size.vocab,
+                                                        size.max_positions)
+        pad = vocab_size - 1
+        model = MarianMTModel(marian_config(size, vocab_size, pad)).eval()
         _ban_pad(model, pad)
         _mute_rows(model, range(known, pad))
         model.generation_config.max_length = size.max_positions
@@ -267,3 +284,73 @@ def build_qwen2(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Pa
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
+
+
+# ---------------------------------------------------------------- command line
+
+BUILDERS = {"mt5": build_mt5, "marian-de-en": build_marian, "marian-en-de": build_marian,
+            "bart": build_bart, "qwen2": build_qwen2}
+
+
+def _parser():
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m summarise.devmodels",
+        description="Development tool: build small models of the real architectures offline "
+        "for tests, benchmarks and demos. Not for summarising anything real.",
+        epilog="trained OUT  -> OUT/summariser (mT5 that writes the first 1/3/6 sentences "
+        "for short/medium/long), OUT/de-en and OUT/en-de (Marian, word-for-word "
+        "translators of a small lexicon); a few minutes on 2 CPU cores.\n"
+        "tiny OUT     -> random-weight tiny models (gibberish; for mechanics only).\n"
+        "Use them with: summarise DOC --summariser OUT/summariser "
+        "--translator de-en=OUT/de-en --translator en-de=OUT/en-de",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    trained = commands.add_parser("trained", help="train the tiny fixtures that behave like "
+                                  "real models (deterministic; minutes)")
+    trained.add_argument("out", type=Path, metavar="OUT", help="folder to build them in")
+    trained.add_argument("--corpus", type=Path, default=None,
+                         help="German and English text to learn from (default: the "
+                         "repository's tests/data/corpus_de_en.txt)")
+    trained.add_argument("--quick", action="store_true",
+                         help="a tenth of the training steps: to try the builder only; the "
+                         "models will not have learnt their task")
+    tiny = commands.add_parser("tiny", help="build random-weight tiny models (seconds)")
+    tiny.add_argument("out", type=Path, metavar="OUT", help="folder to build them in")
+    tiny.add_argument("--corpus", type=Path, default=None,
+                      help="text for the tokenizers (default: as for trained)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    import sys
+
+    from .fixtures.cache import REPO_CORPUS
+
+    args = _parser().parse_args(argv)
+    corpus = args.corpus or REPO_CORPUS
+    if not corpus.is_file():
+        print(f"error: --corpus {corpus}: no such file; pass a UTF-8 text file with "
+              "German and English sentences", file=sys.stderr)
+        return 2
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    if args.command == "trained":
+        from .fixtures.build import build_trained
+
+        paths = build_trained(args.out, corpus, say, quick=args.quick)
+    else:
+        paths = {}
+        for seed, (name, build) in enumerate(BUILDERS.items()):
+            say(f"building {name}")
+            paths[name] = build(args.out / name, corpus, seed=seed)
+    for name, path in paths.items():
+        print(f"{name}\t{path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -46,6 +46,16 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
+def trained_models() -> dict[str, Path]:
+    """Paths of the trained tiny fixtures (summariser, de-en, en-de): they write lead
+    sentences and word-for-word translations and stop, like real models. Trained once per
+    machine into the user cache (a few minutes), then reused."""
+    from summarise.fixtures.cache import trained_fixtures
+
+    return trained_fixtures(CORPUS)
+
+
+@pytest.fixture(scope="session")
 def model_args(tiny_models) -> list[str]:
     """CLI flags that point a run at the tiny mT5 + Marian models."""
     return ["--summariser", str(tiny_models["mt5"]),

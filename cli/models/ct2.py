@@ -223,9 +223,9 @@ class CT2Summariser(Seq2SeqSummariser):
         super().__init__(loaded, generation)
         self.suppress = _suppressed(loaded)
 
-    def _pieces(self, texts: list[str]) -> list[list[str]]:
+    def _pieces(self, texts: list[str], prefix: str) -> list[list[str]]:
         tokenizer = self.loaded.tokenizer
-        encoded = tokenizer([self.prefix + t for t in texts], truncation=True,
+        encoded = tokenizer([prefix + t for t in texts], truncation=True,
                             max_length=self.max_input_tokens)["input_ids"]
         return [self.loaded.tokens(ids) for ids in encoded]
 
@@ -233,15 +233,17 @@ class CT2Summariser(Seq2SeqSummariser):
                   out_lang: str | None = None) -> list[list[Generated]]:
         ratio = tokens_per_word(self.loaded.tokenizer, lang)
         budgets = [budget(p, ratio, self.generation) for p in presets]
-        pieces = self._pieces(texts)
+        pieces = {prefix: self._pieces(texts, prefix)
+                  for prefix in dict.fromkeys(self.prefixes(p) for p in presets)}
         rows: list[list[Generated]] = [[] for _ in texts]
         longest_output = max(b.max_new_tokens for b in budgets)
         memory = decoding_bytes(self.loaded.config, 4, lambda _: longest_output)
-        for batch in length_sorted_batches([len(p) for p in pieces], self.generation.batch_size,
-                                           row_bytes=memory):
-            for spend in budgets:
+        sizes = [len(p) for p in pieces[self.prefixes(presets[0])]]
+        for batch in length_sorted_batches(sizes, self.generation.batch_size, row_bytes=memory):
+            for preset, spend in zip(presets, budgets, strict=True):
+                inputs = pieces[self.prefixes(preset)]
                 results = self.loaded.model.translate_batch(
-                    [pieces[i] for i in batch], max_decoding_length=spend.max_new_tokens,
+                    [inputs[i] for i in batch], max_decoding_length=spend.max_new_tokens,
                     min_decoding_length=spend.min_new_tokens, suppress_sequences=self.suppress,
                     max_input_length=0, **_options(self.generation))
                 for i, result in zip(batch, results, strict=True):

@@ -14,6 +14,10 @@ from .runtime import LoadedModel, release_memory
 
 # Task prefixes of the families that were trained with one.
 PREFIXES = {"t5": "summarize: ", "mt5": "summarize: ", "umt5": "summarize: "}
+# A checkpoint may carry its own prefixes the way T5 checkpoints do, in
+# ``task_specific_params``: "summarization" for all lengths, and "summarization_<length>"
+# (with the length's "words") for a model that reads the length from its prefix.
+TASK = "summarization"
 # Trained input window when the tokenizer does not say (relative-position models).
 DEFAULT_WINDOW = 512
 
@@ -28,6 +32,31 @@ def input_window(loaded: LoadedModel) -> int:
         if value:
             return int(value)
     return DEFAULT_WINDOW
+
+
+class TaskPrefixes:
+    """The text put before a document, per length preset, from the model's config."""
+
+    def __init__(self, config):
+        params = getattr(config, "task_specific_params", None) or {}
+        default = (params.get(TASK) or {}).get("prefix")
+        self.default = PREFIXES.get(config.model_type, "") if default is None else default
+        self.by_length = {key.removeprefix(f"{TASK}_"): value for key, value in params.items()
+                          if key.startswith(f"{TASK}_") and "prefix" in (value or {})}
+
+    def __call__(self, preset: LengthPreset) -> str:
+        """The prefix for ``preset``; a length the model was not given a prefix for (a
+        custom preset, map-reduce's partial summaries) gets the one of the nearest word
+        target."""
+        if preset.name in self.by_length:
+            return self.by_length[preset.name]["prefix"]
+        near = [(abs(v.get("words", 0) - preset.words), v["prefix"])
+                for v in self.by_length.values() if v.get("words")]
+        return min(near)[1] if near else self.default
+
+    def longest(self) -> str:
+        """The prefix that costs the most input tokens (for fitting texts to the window)."""
+        return max([self.default, *(v["prefix"] for v in self.by_length.values())], key=len)
 
 
 def generate_kwargs(generation: Generation, min_new: int, max_new: int) -> dict:
@@ -48,7 +77,8 @@ class Seq2SeqSummariser:
         self.generation = generation
         self.name = loaded.ref.name
         self.tokenizer = loaded.tokenizer
-        self.prefix = PREFIXES.get(loaded.config.model_type, "")
+        self.prefixes = TaskPrefixes(loaded.config)
+        self.prefix = self.prefixes.longest()
         self.max_input_tokens = input_window(loaded)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
@@ -63,29 +93,34 @@ class Seq2SeqSummariser:
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         ratio = tokens_per_word(tokenizer, lang)
         budgets = [budget(p, ratio, self.generation) for p in presets]
-        rows: list[list[Generated]] = [[] for _ in texts]
-        prompts = [self.prefix + t for t in texts]
+        # Lengths that share a prefix share one encoder pass.
+        by_prefix: dict[str, list[int]] = {}
+        for index, preset in enumerate(presets):
+            by_prefix.setdefault(self.prefixes(preset), []).append(index)
+        rows: list[list[Generated | None]] = [[None] * len(presets) for _ in texts]
         lengths = [min(n, self.max_input_tokens) for n in self.count_tokens(texts)]
         longest_output = max(b.max_new_tokens for b in budgets)
         memory = decoding_bytes(self.loaded.config, getattr(self.loaded.dtype, "itemsize", 4),
                                 lambda _: longest_output)
         for batch in length_sorted_batches(lengths, self.generation.batch_size, row_bytes=memory):
-            enc = tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True,
-                            truncation=True, max_length=self.max_input_tokens)
-            enc = enc.to(self.loaded.device)
-            with torch.inference_mode():
-                hidden = model.get_encoder()(**enc).last_hidden_state
-                for spend in budgets:
-                    # generate() expands encoder outputs in place for beams: pass a fresh one.
-                    out = model.generate(
-                        encoder_outputs=BaseModelOutput(last_hidden_state=hidden),
-                        attention_mask=enc["attention_mask"],
-                        **generate_kwargs(self.generation, spend.min_new_tokens,
-                                          spend.max_new_tokens))
-                    for i, seq in zip(batch, out, strict=True):
-                        rows[i].append(decode(tokenizer, seq, spend.max_new_tokens))
+            for prefix, wanted in by_prefix.items():
+                enc = tokenizer([prefix + texts[i] for i in batch], return_tensors="pt",
+                                padding=True, truncation=True, max_length=self.max_input_tokens)
+                enc = enc.to(self.loaded.device)
+                with torch.inference_mode():
+                    hidden = model.get_encoder()(**enc).last_hidden_state
+                    for slot in wanted:
+                        spend = budgets[slot]
+                        # generate() expands encoder outputs in place for beams: a fresh one.
+                        out = model.generate(
+                            encoder_outputs=BaseModelOutput(last_hidden_state=hidden),
+                            attention_mask=enc["attention_mask"],
+                            **generate_kwargs(self.generation, spend.min_new_tokens,
+                                              spend.max_new_tokens))
+                        for i, seq in zip(batch, out, strict=True):
+                            rows[i][slot] = decode(tokenizer, seq, spend.max_new_tokens)
             release_memory()
-        return rows
+        return rows  # type: ignore[return-value]  (every slot is filled above)
 
 
 def decode(tokenizer, sequence, max_new_tokens: int, prompt_len: int = 0,
