@@ -15,6 +15,12 @@ for each path in a subprocess of its own.
     python bench/throughput.py --docs 16        # the documented figures
     python bench/throughput.py --docs 16 --engine ctranslate2 --engine torch-bf16
 
+Fidelity is measured apart from speed, on the trained tiny fixtures (``python -m
+summarise.devmodels trained``; trained once into the user cache): on random weights
+every engine disagrees with fp32, so the speed runs' agreement says nothing. The final
+line names the fastest engine whose token agreement with torch fp32 on the fixtures is
+at least 95 % (fp32 engines: identical outputs).
+
 Models are random-weight models of the real architectures (google/mt5-small as
 summariser, Helsinki-NLP/opus-mt-de-en / -en-de as translators), built offline once
 into a cache folder; their output is gibberish, their cost is the real one.
@@ -44,6 +50,10 @@ ENGINES = {  # name -> Generation fields
 }
 DEFAULT_ENGINES = ("torch-fp32", "ctranslate2")
 SAME_DTYPE = "torch-fp32"  # the engine whose ids must equal the naive path's
+FIDELITY_ENGINE = {"torch-fp32": "torch-fp32", "torch-bf16": "torch-bf16",
+                   "torch-int8": "torch-int8", "ctranslate2": "ct2-int8"}
+FIDELITY_THRESHOLD = 0.95  # token agreement with torch fp32 on the trained fixtures
+FIDELITY_DOCS, FIDELITY_PAIRS = 8, 30
 MODELS_VERSION = "2"  # bump when devmodels' full-size builds change
 
 
@@ -360,6 +370,8 @@ def parse_args(argv=None):
                         help="CPU threads [default: all cores this process may use]")
     parser.add_argument("--no-memory", action="store_true",
                         help="skip the peak-RSS subprocesses")
+    parser.add_argument("--no-fidelity", action="store_true",
+                        help="skip the fidelity runs on the trained fixtures")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     parser.add_argument("--models-dir", type=Path, default=cache / "summarise" / "bench-models",
@@ -464,9 +476,13 @@ def main(argv=None) -> int:
                                        / memory["naive"]["peak_rss_mb"], 3)
             entry["models_loaded"] = len(memory[path]["loaded"])
         report["paths"][path] = entry
-    primary = report["paths"][args.engine[0]]
-    report.update(primary=args.engine[0], speedup=primary["speedup"],
-                  rss_ratio=primary.get("rss_ratio"))
+    if not args.no_fidelity:
+        report["fidelity"] = fidelity_report(args.engine, args.threads)
+    best = best_faithful(report, args.engine)
+    primary = report["paths"][best]
+    report.update(primary=best, speedup=primary["speedup"],
+                  rss_ratio=primary.get("rss_ratio"),
+                  agreement=report.get("fidelity", {}).get(best, {}).get("agreement"))
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -476,6 +492,58 @@ def main(argv=None) -> int:
                  or same["translations_identical"] < same["translations"]):
         log("warning: the fp32 engine's outputs differ from the naive path's (see above)")
     return 0
+
+
+def fidelity_report(engines: list[str], threads: int | None) -> dict:
+    """Token agreement and identical outputs of each engine against torch fp32 on the
+    trained fixtures (summaries at every length, both translation directions)."""
+    from summarise.fixtures.cache import trained_fixtures
+    from summarise.fixtures.fidelity import (
+        REFERENCE,
+        compare,
+        engine_outputs,
+        held_out_documents,
+        held_out_pairs,
+    )
+    from summarise.fixtures.leads import sentences_of
+
+    models = trained_fixtures(CORPUS, log)
+    docs = held_out_documents(sentences_of(CORPUS), FIDELITY_DOCS)
+    pairs = held_out_pairs(FIDELITY_PAIRS)
+    log("fidelity: torch fp32 on the trained fixtures")
+    reference = engine_outputs(REFERENCE, models, docs, pairs, threads=threads)
+    out = {}
+    for engine in engines:
+        name = FIDELITY_ENGINE[engine]
+        log(f"fidelity: {name} on the trained fixtures")
+        parts = compare(reference, engine_outputs(name, models, docs, pairs, threads=threads))
+        out[engine] = {
+            "engine": name,
+            "parts": {part: {"token_agreement": round(a.token_agreement, 4),
+                             "identical": a.identical, "outputs": a.outputs}
+                      for part, a in parts.items()},
+            # The weakest part decides: an engine is as faithful as its worst model.
+            "agreement": round(min(a.token_agreement for a in parts.values()), 4),
+            "all_identical": all(a.identical == a.outputs for a in parts.values()),
+        }
+    return out
+
+
+def best_faithful(report: dict, engines: list[str]) -> str:
+    """The fastest engine that passes the fidelity threshold (the first engine when
+    fidelity was not measured or none passes)."""
+    fidelity = report.get("fidelity")
+    if not fidelity:
+        return engines[0]
+
+    def passes(engine: str) -> bool:
+        entry = fidelity[engine]
+        if engine == SAME_DTYPE:
+            return entry["all_identical"]
+        return entry["agreement"] >= FIDELITY_THRESHOLD
+
+    faithful = [e for e in engines if passes(e)] or [engines[0]]
+    return max(faithful, key=lambda e: report["paths"][e]["speedup"])
 
 
 def print_report(report: dict) -> None:
@@ -493,8 +561,19 @@ def print_report(report: dict) -> None:
         print(f"{path:<12} {entry['docs_per_s']:>8.3f} {entry['seconds']:>9.1f} "
               f"{entry.get('speedup', 1.0):>7.2f}x {rss if rss else '-':>12} "
               f"{f'{ratio:.2f}' if ratio else '-':>9}  {describe(entry.get('outputs'))}")
+    if report.get("fidelity"):
+        print(f"fidelity on the trained fixtures, against torch fp32 ({FIDELITY_DOCS} held-out "
+              f"documents x 3 lengths, {FIDELITY_PAIRS} sentences per direction): token "
+              "agreement / identical outputs")
+        for engine, entry in report["fidelity"].items():
+            cells = "  ".join(f"{part} {v['token_agreement']:.1%} {v['identical']}/{v['outputs']}"
+                              for part, v in entry["parts"].items())
+            print(f"{engine:<12} ({entry['engine']})  {cells}")
+    agreement = report.get("agreement")
+    print(f"best engine that passes the fidelity threshold: {report['primary']}")
     print(f"speedup: {report['speedup']:.2f}x  rss_ratio: "
-          + (f"{report['rss_ratio']:.2f}" if report["rss_ratio"] else "n/a"))
+          + (f"{report['rss_ratio']:.2f}" if report["rss_ratio"] else "n/a")
+          + (f"  agreement: {agreement:.1%}" if agreement is not None else ""))
 
 
 def describe(stats: dict | None) -> str:

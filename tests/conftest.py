@@ -49,9 +49,13 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
 def trained_models() -> dict[str, Path]:
     """Paths of the trained tiny fixtures (summariser, de-en, en-de): they write lead
     sentences and word-for-word translations and stop, like real models. Trained once per
-    machine into the user cache (a few minutes), then reused."""
-    from summarise.fixtures.cache import trained_fixtures
+    machine into the user cache (a few minutes), then reused; ``SUMMARISE_TRAINED_FIXTURES``
+    names a folder built with ``python -m summarise.devmodels trained`` instead."""
+    from summarise.fixtures.cache import FIXTURES, trained_fixtures
 
+    prebuilt = os.environ.get("SUMMARISE_TRAINED_FIXTURES")
+    if prebuilt:
+        return {name: Path(prebuilt) / name for name in FIXTURES}
     return trained_fixtures(CORPUS)
 
 
