@@ -87,3 +87,28 @@ Globs = Annotated[list[str] | None, typer.Option(
     "--glob", metavar="PATTERN",
     help="File patterns to take from folders (case-insensitive); repeat. "
     "[default: *.txt, *.md]", show_default=False)]
+Executor = Annotated[str, typer.Option(
+    "--executor", metavar="EXECUTOR",
+    help="local (this process) or ray (Ray Data actors on a local Ray or a cluster; "
+    "pip install 'summarise[ray]').")]
+RayAddress = Annotated[str | None, typer.Option(
+    "--ray-address", metavar="ADDRESS",
+    help="With --executor ray: auto (the cluster `ray start` made here) or ray://HOST:10001. "
+    "[default: start a Ray on this machine]", show_default=False)]
+Workers = Annotated[int | None, typer.Option(
+    "--workers", metavar="N", min=1,
+    help="With --executor ray: actors, each holding its own models. [default: as many as the "
+    "cluster's CPUs (or GPUs) allow]", show_default=False)]
+WorkerCpus = Annotated[float | None, typer.Option(
+    "--worker-cpus", metavar="N", min=0.0,
+    help="With --executor ray: CPUs per actor (its torch threads). [default: 1]",
+    show_default=False)]
+WorkerGpus = Annotated[float | None, typer.Option(
+    "--worker-gpus", metavar="N", min=0.0,
+    help="With --executor ray: GPUs per actor, e.g. 1 (or 0.5 to share one). [default: 0]",
+    show_default=False)]
+BatchDocs = Annotated[int | None, typer.Option(
+    "--batch-docs", metavar="N", min=1,
+    help="Documents per batch (one model pass). Local and ray runs with the same batches "
+    "write the same bytes. [default: 16]",
+    show_default=False)]

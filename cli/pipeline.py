@@ -207,6 +207,23 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
     def run(documents: list[Document]) -> list[DocumentResult | Failure]:
         return run_batch(pipeline.run, documents, doc_timeout)
 
+    for item in document_batches(pipeline, sources, batch_docs, text_field, skip, stop,
+                                 on_read):
+        if isinstance(item, list):
+            yield from run(item)
+        else:
+            yield item
+
+
+def document_batches(pipeline: Pipeline, sources: list[Source], batch_docs: int = 16,
+                     text_field: str = "text",
+                     skip: Callable[[Document], bool] | None = None,
+                     stop: Callable[[], bool] | None = None,
+                     on_read: Callable[[int], None] | None = None,
+                     ) -> Iterator[list[Document] | Failure | Skipped]:
+    """Read, skip what is done, detect languages, and cut the rest into the batches that
+    ``Pipeline.run`` gets. Every executor runs these same batches: a summary may depend on
+    what else shares its batch (padding), so the same batches give the same bytes."""
     batch: list[Document] = []
     for source in sources:
         if stop and stop():
@@ -226,7 +243,7 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
                 except DocumentError as exc:
                     yield Failure(item.source, str(exc))
         if len(batch) >= batch_docs:
-            yield from run(batch)
+            yield batch
             batch = []
     if batch and not (stop and stop()):
-        yield from run(batch)
+        yield batch

@@ -117,11 +117,12 @@ class PipelineSystem(System):
     name = "model"
     batch_docs = 8
 
-    def __init__(self, settings):
+    def __init__(self, settings, executor=None):
         from ..models import ModelRegistry
 
         self.settings = settings
         self.registry = ModelRegistry(settings)
+        self.executor = executor  # a RayExecutor, or None for this process
 
     def check(self, records: list[Record]) -> None:
         """Resolve every model the records need before anything heavy loads."""
@@ -138,26 +139,42 @@ class PipelineSystem(System):
             settings.pop(per_run, None)
         return {"name": self.name, "kind": "model", "summariser": self.settings.summariser,
                 "strategy": self.settings.strategy, "settings": settings,
-                "models": self.registry.manifest()}
+                "models": self.executor.models() if self.executor else self.registry.manifest()}
 
     def predict(self, records, lengths, advance):
         from ..documents import Document
-        from ..pipeline import Pipeline
 
         self.check(records)
+        settings, batches = {}, []
         for target in sorted({r.summary_lang for r in records}):
             group = [r for r in records if r.summary_lang == target]
-            settings = replace(self.settings, langs=(target,), lengths=tuple(lengths))
-            pipeline = Pipeline(settings, self.registry)
+            settings[target] = replace(self.settings, langs=(target,), lengths=tuple(lengths))
             for start in range(0, len(group), self.batch_docs):
-                batch = group[start:start + self.batch_docs]
-                documents = [Document(id=r.id, source=r.id, text=r.text, lang=r.lang)
-                             for r in batch]
-                for result in pipeline.run(documents):
-                    for summary in result.summaries:
-                        yield Prediction(result.id, summary.lang, summary.length,
-                                         summary.text, summary.route)
-                    advance(1, result.id)  # per document, so the rate is per document
+                batches.append((target, [Document(id=r.id, source=r.id, text=r.text,
+                                                  lang=r.lang)
+                                         for r in group[start:start + self.batch_docs]]))
+        for result in self.results(settings, batches, advance):
+            for summary in result.summaries:
+                yield Prediction(result.id, summary.lang, summary.length, summary.text,
+                                 summary.route)
+
+    def results(self, settings: dict, batches: list, advance: Advance):
+        """Each batch through its language's Pipeline: here, or on Ray's actors."""
+        if self.executor is not None:
+            from ..ray_executor import batch_row
+
+            rows = [batch_row(documents, key) for key, documents in batches]
+            for result in self.executor.run_batches(settings, rows):
+                yield result
+                advance(1, result.id)  # per document, so the rate is per document
+            return
+        from ..pipeline import Pipeline
+
+        pipelines = {key: Pipeline(each, self.registry) for key, each in settings.items()}
+        for key, documents in batches:
+            for result in pipelines[key].run(documents):
+                yield result
+                advance(1, result.id)  # per document, so the rate is per document
 
 
 class PredictionsFile(System):
@@ -214,8 +231,9 @@ def _read_predictions(path: Path) -> Iterable[dict]:
 
 
 def make_system(name: str, settings_factory: Callable[[], object] | None = None,
-                stemmer: str = "auto") -> System:
-    """The system called ``name``; ``settings_factory`` builds model settings on demand."""
+                stemmer: str = "auto", executor=None) -> System:
+    """The system called ``name``; ``settings_factory`` builds model settings on demand;
+    ``executor`` (a RayExecutor) runs a model system's batches on Ray."""
     match = _LEAD.match(name)
     if match:
         return LeadBaseline(int(match.group(1)))
@@ -224,5 +242,7 @@ def make_system(name: str, settings_factory: Callable[[], object] | None = None,
     if name == "model":
         if settings_factory is None:
             raise UsageError("--system model needs model settings")
-        return PipelineSystem(settings_factory())
+        return PipelineSystem(settings_factory(), executor)
+    if executor is not None:
+        raise UsageError(f"--executor ray runs model systems; {name} runs here (leave it out)")
     raise UsageError(f"--system {name!r} is unknown; use {SYSTEM_HELP}")

@@ -10,6 +10,7 @@ import typer
 from .. import options as opt
 from ..console import NORMAL, QUIET, VERBOSE, Reporter
 from ..errors import SummariseError, UsageError
+from ..executor import make_executor
 
 HELP = """\
 Score abstracts against human reference summaries, with bootstrap confidence intervals.
@@ -37,6 +38,8 @@ a Unicode tokenizer and per-language stemming, chrF++ and BLEU (sacreBLEU), leng
 novel n-grams and number consistency. chrF++ and BLEU are reported as sacreBLEU's
 corpus scores (and per-document means). References: the primary one ('summary') by
 default; --references all takes the best of every reference, mean averages them.
+
+--executor ray runs a model system on Ray Data actors (see `summarise run --help`).
 
 --out DIR writes predictions.jsonl, scores.json, report.md, report.html and
 scores.png; the score table always goes to stdout.
@@ -122,6 +125,12 @@ def eval_command(
     quantize: opt.Quantize = None,
     config: opt.ConfigFile = None,
     allow_pickle: opt.AllowPickle = False,
+    executor: opt.Executor = "local",
+    ray_address: opt.RayAddress = None,
+    workers: opt.Workers = None,
+    worker_cpus: opt.WorkerCpus = None,
+    worker_gpus: opt.WorkerGpus = None,
+    batch_docs: opt.BatchDocs = None,
     quiet: opt.Quiet = False,
     verbose: opt.Verbose = False,
 ) -> None:
@@ -133,10 +142,13 @@ def eval_command(
                        dtype=dtype, batch_size=batch_size, beams=beams, threads=threads,
                        backend=backend, quantize=quantize, allow_pickle=allow_pickle)
     try:
+        runner = make_executor(executor, ray_address, workers, worker_cpus, worker_gpus,
+                               batch_docs)
         _eval(reporter, dataset, seeds, system, predictions, out, length, summary_lang,
               references, stemmer, metric, limit, resamples, seed, model_flags, strict,
               group_by or [], dict(text_field=text_field, summary_field=summary_field,
-                                   config=dataset_config, split=split))
+                                   config=dataset_config, split=split),
+              runner if runner.name == "ray" else None, batch_docs)
     except SummariseError as exc:
         reporter.error(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -144,7 +156,7 @@ def eval_command(
 
 def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths, summary_lang,
           references, stemmer, metrics, limit, resamples, seed, model_flags, strict,
-          group_by, source) -> None:
+          group_by, source, executor=None, batch_docs=None) -> None:
     from ..eval import Bootstrap, evaluate, load_dataset, seed_dataset, write_reports
     from ..eval.metrics import DEFAULT_METRICS, METRICS
     from ..eval.systems import PredictionsFile, make_system
@@ -155,6 +167,8 @@ def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths,
         raise UsageError("give a DATASET file or --seeds (not both)")
     if predictions is not None and system_name is not None:
         raise UsageError("--predictions scores a file; leave out --system")
+    if predictions is not None and executor is not None:
+        raise UsageError("--predictions scores a file; leave out --executor ray")
     if stemmer not in STEMMER_CHOICES:
         raise UsageError(f"--stemmer {stemmer!r}: use one of {', '.join(STEMMER_CHOICES)}")
     unknown = [m for m in metrics or () if m not in METRICS]
@@ -169,7 +183,9 @@ def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths,
         return build_settings(lang=None, length=names, source_lang="auto", **model_flags)
 
     system = (PredictionsFile(predictions) if predictions is not None else
-              make_system(system_name or "model", settings, stemmer))
+              make_system(system_name or "model", settings, stemmer, executor))
+    if batch_docs and hasattr(system, "batch_docs"):  # the same batches on either executor
+        system.batch_docs = batch_docs
     presets = settings(tuple(lengths) if lengths else None).presets
     chosen = choose_lengths(lengths, data, presets, system, reporter)
     system.check(data.records)

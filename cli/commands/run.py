@@ -16,6 +16,7 @@ from ..config import apply_preset, load_settings, parse_translator_options
 from ..console import NORMAL, QUIET, VERBOSE, Reporter
 from ..documents import Failure
 from ..errors import SummariseError, UsageError
+from ..executor import make_executor
 from ..output import FORMATS, RunDirectory, print_result
 from ..reading import find_sources
 
@@ -50,6 +51,12 @@ T-Systems-onsite/mt5-small-sum-de-en-v2 (CC BY-NC-SA 4.0: non-commercial use
 only), translators Helsinki-NLP/opus-mt-de-en and opus-mt-en-de (CC BY 4.0).
 Offline (HF_HUB_OFFLINE=1) only cached models are used: fetch them first with
 `summarise models pull MODEL`.
+
+Past one machine: --executor ray runs the same pipeline on Ray Data actors (a
+local Ray, or a cluster with --ray-address auto); outputs and resume are the same.
+
+\b
+  summarise corpus/ --out runs/big --executor ray --workers 2 --worker-cpus 4
 
 Exit codes: 0 all documents done (or up to date), 1 some failed, 2 usage error,
 130 interrupted (Ctrl-C), 143 stopped by SIGTERM (only when documents were left
@@ -132,6 +139,12 @@ def run(
         "on).")] = None,
     config: opt.ConfigFile = None,
     allow_pickle: opt.AllowPickle = False,
+    executor: opt.Executor = "local",
+    ray_address: opt.RayAddress = None,
+    workers: opt.Workers = None,
+    worker_cpus: opt.WorkerCpus = None,
+    worker_gpus: opt.WorkerGpus = None,
+    batch_docs: opt.BatchDocs = None,
     quiet: opt.Quiet = False,
     verbose: opt.Verbose = False,
 ) -> None:
@@ -139,6 +152,8 @@ def run(
     try:
         if fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+        runner = make_executor(executor, ray_address, workers, worker_cpus, worker_gpus,
+                               batch_docs)
         settings = build_settings(config, lang, length, summariser, translator, source_lang,
                                   strategy, device, dtype, batch_size, beams, threads,
                                   allow_pickle, preset, prompt, prompt_file, model_kind,
@@ -151,7 +166,8 @@ def run(
 
             raise typer.Exit(print_dry_run(reporter, settings, sources, text_field))
         code = summarise_to(reporter, settings, sources, out, fmt, text_field, force, strict,
-                            inputs=[str(p) for p in paths], doc_timeout=doc_timeout)
+                            inputs=[str(p) for p in paths], doc_timeout=doc_timeout,
+                            executor=runner)
     except SummariseError as exc:
         reporter.error(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -169,20 +185,26 @@ def without_outputs(sources: list, out: Path | None) -> list:
 
 def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: str,
                  text_field: str = "text", force: bool = False, strict: bool = False,
-                 inputs: list[str] | None = None, doc_timeout: float | None = None) -> int:
-    """Run the pipeline over ``sources``, writing each result as soon as it is done.
+                 inputs: list[str] | None = None, doc_timeout: float | None = None,
+                 executor=None) -> int:
+    """Run the pipeline over ``sources`` (here, or on Ray's actors: ``executor``), writing
+    each result as soon as it is done, the same way whichever executor made it.
 
     Returns the exit code by outcome: 0 all done (or skipped as up to date), 1 some
     failed; 130 (Ctrl-C) or 143 (SIGTERM) only when the signal left documents undone.
     """
+    from ..executor import LocalExecutor
     from ..models import ModelRegistry
-    from ..pipeline import Pipeline, Skipped, summarise_sources
+    from ..pipeline import Pipeline, Skipped
 
     registry = ModelRegistry(settings, notify=reporter.info)
     registry.check(needed_directions(settings))  # fail fast, before torch loads
     pipeline = Pipeline(settings, registry)
-    target = RunDirectory(out, fmt, {"settings": settings.manifest(), "inputs": inputs or []},
-                          force=force) if out else None
+    executor = executor or LocalExecutor()
+    models = executor.models if executor.name == "ray" else registry.manifest
+    target = RunDirectory(out, fmt, {"settings": settings.manifest(), "inputs": inputs or [],
+                                     "executor": executor.name}, force=force) if out else None
+    written: set[str] = set()  # a batch Ray retried after a crash is written once
     for note in target.notes if target else ():
         reporter.warn(note)
     failures, done, skipped = [], 0, 0
@@ -202,10 +224,9 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
 
             pipeline.on_chunks = chunks
 
-            for item in summarise_sources(pipeline, sources, text_field=text_field,
-                                          skip=target.is_done if target else None, stop=stop,
-                                          on_read=lambda count: advance.grow(count - 1),
-                                          doc_timeout=doc_timeout):
+            for item in executor.items(pipeline, sources, text_field,
+                                       target.is_done if target else None, stop,
+                                       lambda count: advance.grow(count - 1), doc_timeout):
                 if isinstance(item, Failure):
                     failures.append(item)
                     reporter.warn(item.reason)
@@ -216,7 +237,10 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
                     reporter.debug(f"{item.source}: up to date in {out}, skipped")
                     if target:
                         target.skip(item)
+                elif item.id in written:
+                    continue
                 else:
+                    written.add(item.id)
                     done += 1
                     if item.truncated:
                         reporter.warn(truncation_warning(item))
@@ -225,13 +249,13 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
                     else:
                         print_result(item, fmt)
                 if target:
-                    target.save_manifest(every=2.0, models=registry.manifest())
+                    target.save_manifest(every=2.0, models=models())
                 advance(1, item.source, timed=not isinstance(item, Skipped))
     except KeyboardInterrupt:  # the second Ctrl-C (or SIGTERM): stop now
         stopped_by.append(signal.SIGINT)
     finally:
         if target:  # what finished is on record even when a model fails mid-run
-            target.save_manifest(models=registry.manifest(),
+            target.save_manifest(models=models(),
                                  status="interrupted" if stopped_by else "finished")
             target.close()
     reporter.info(f"done: {done} summarised, {skipped} up to date (skipped), "

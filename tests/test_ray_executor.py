@@ -1,0 +1,224 @@
+"""--executor ray: the same outputs as a local run, on a local Ray and on a two-node cluster,
+and no document lost or written twice when an actor dies in the middle of a run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SEED
+
+ENGLISH = ("The city council voted on Tuesday to extend the tram line to the northern "
+           "suburbs. Construction is to begin next spring and take about three years. "
+           "Residents welcomed the decision, although shop owners fear months of roadworks.")
+TIMINGS = re.compile(r'"seconds": [0-9.e-]+')
+
+
+def outputs(out: Path) -> dict[str, str]:
+    """Every per-document JSON under ``out`` by relative path, timings blanked."""
+    return {str(p.relative_to(out)): TIMINGS.sub('"seconds": 0', p.read_text(encoding="utf-8"))
+            for p in sorted(out.rglob("*.json")) if p.name != "run.json"}
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "run.json").read_text(encoding="utf-8"))
+
+
+def german_documents(folder: Path, count: int) -> None:
+    sentences = SEED.read_text(encoding="utf-8").split(". ")
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        text = ". ".join(sentences[i % 5: i % 5 + 5]) + f". Meldung Nummer {i}."
+        (folder / f"doc{i:02d}.txt").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """German and English files in nested folders, a JSONL dataset, and two bad files."""
+    root = tmp_path_factory.mktemp("ray-corpus") / "docs"
+    german_documents(root / "de", 5)
+    (root / "en").mkdir()
+    (root / "en" / "tram.md").write_text(ENGLISH, encoding="utf-8")
+    records = [{"id": "a", "text": ENGLISH.replace("Tuesday", "Monday")},
+               {"id": "b", "text": "zu kurz"},
+               {"id": "c", "lang": "de", "text": SEED.read_text(encoding="utf-8")[:900]}]
+    (root / "records.txt").write_text("", encoding="utf-8")  # empty: a failure
+    (root / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n",
+                                     encoding="utf-8")
+    return root
+
+
+def run_args(corpus, out, model_args, *extra) -> list[str]:
+    """Both executors get batches of 3 documents, so a run has several (on several actors)."""
+    return [str(corpus), "--glob", "*.txt", "--glob", "*.md", "--glob", "*.jsonl",
+            "--length", "short", "--batch-docs", "3", "--out", str(out),
+            *map(str, model_args), *extra]
+
+
+@pytest.fixture(scope="module")
+def local_run(corpus, tmp_path_factory, model_args) -> Path:
+    """The reference: the same corpus through the local executor."""
+    from summarise.app import app
+    from typer.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("local") / "out"
+    result = CliRunner().invoke(app, run_args(corpus, out, model_args))
+    assert result.exit_code == 1, result.output  # the two bad inputs failed, the rest done
+    return out
+
+
+ray = pytest.importorskip("ray", reason="pip install -e '.[ray]'")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two raylets on this machine (one CPU each): a multi-node cluster without a network."""
+    from ray.cluster_utils import Cluster
+
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    nodes = Cluster(initialize_head=True,
+                    head_node_args={"num_cpus": 1, "include_dashboard": False,
+                                    "object_store_memory": 200 * 2**20})
+    nodes.add_node(num_cpus=1, object_store_memory=200 * 2**20)
+    nodes.wait_for_nodes()
+    yield nodes
+    nodes.shutdown()
+
+
+@pytest.mark.ray
+def test_local_ray_writes_what_the_local_executor_writes(cli, corpus, local_run, model_args,
+                                                         tmp_path):
+    out = tmp_path / "out"
+    result = cli(*run_args(corpus, out, model_args, "--executor", "ray"))
+    assert result.exit_code == 1, result.output
+    assert "done: 8 summarised, 0 up to date (skipped), 2 failed" in result.output
+    assert outputs(out) == outputs(local_run)
+    assert len(outputs(out)) == 8
+    ours, theirs = manifest(out), manifest(local_run)
+    assert ours["executor"] == "ray"
+    assert set(ours["documents"]) == set(theirs["documents"])
+    assert sorted(map(str, ours["failures"])) == sorted(map(str, theirs["failures"]))
+    assert ours["models"] == theirs["models"] and ours["models"]
+    assert ours["settings_hash"] == theirs["settings_hash"]
+
+
+@pytest.mark.ray
+def test_two_node_cluster_same_outputs_then_resume(cli, cluster, corpus, local_run,
+                                                   model_args, tmp_path):
+    out = tmp_path / "out"
+    args = run_args(corpus, out, model_args, "--executor", "ray",
+                    "--ray-address", cluster.address, "--workers", "2")
+    first = cli(*args)
+    assert first.exit_code == 1, first.output
+    assert outputs(out) == outputs(local_run)
+
+    before = outputs(out)
+    (out / "de" / "doc03.json").unlink()  # a lost output is redone, the rest skipped
+    second = cli(*args)
+    assert "done: 1 summarised, 7 up to date (skipped), 2 failed" in second.output
+    after = outputs(out)
+    redone = json.loads(after.pop("de/doc03.json"))
+    assert redone["sha256"] == json.loads(before.pop("de/doc03.json"))["sha256"]
+    assert after == before  # (the redone one ran in a batch of its own, as it would locally)
+    assert len(manifest(out)["documents"]) == 8
+
+
+class DiesOnce:
+    """Mixed into the worker: the actor process exits hard on one document, once."""
+
+    marker: Path
+    victim: str
+
+    def summarise(self, pipeline, documents):
+        if any(d.id == self.victim for d in documents) and not self.marker.exists():
+            self.marker.write_text(str(os.getpid()))
+            os._exit(1)
+        return super().summarise(pipeline, documents)
+
+
+@pytest.mark.ray
+def test_actor_killed_mid_run_every_document_written_once(cluster, model_args, tmp_path,
+                                                          monkeypatch):
+    from ray import cloudpickle
+    from summarise.commands.run import build_settings, summarise_to
+    from summarise.console import QUIET, Reporter
+    from summarise.executor import RayOptions
+    from summarise.output import RunDirectory
+    from summarise.ray_executor import PipelineWorker, RayExecutor
+    from summarise.reading import find_sources
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers lack tests/
+    src, out = tmp_path / "docs", tmp_path / "out"
+    german_documents(src, 40)
+    worker = type("Dying", (DiesOnce, PipelineWorker),
+                  {"marker": tmp_path / "died", "victim": "doc17"})
+    writes: list[str] = []
+    real_write = RunDirectory.write
+    monkeypatch.setattr(RunDirectory, "write",
+                        lambda self, result: writes.append(result.id) or real_write(self, result))
+    settings = build_settings(None, ["de"], ["short"], model_args[1], None, "de", None, "auto",
+                              "fp32", None, None, None, False)
+    executor = RayExecutor(RayOptions(address=cluster.address, workers=2, batch_docs=4))
+    executor.worker_class = worker
+
+    code = summarise_to(Reporter(QUIET), settings, find_sources([src]), out, "json",
+                        executor=executor)
+
+    assert (tmp_path / "died").exists(), "the actor was to die on doc17"
+    assert code == 0
+    assert sorted(writes) == [f"doc{i:02d}" for i in range(40)]  # each exactly once
+    for i in range(40):
+        data = json.loads((out / f"doc{i:02d}.json").read_text(encoding="utf-8"))
+        assert data["summaries"][0]["text"]
+    assert len(manifest(out)["documents"]) == 40 and not manifest(out)["failures"]
+
+
+@pytest.mark.ray
+def test_eval_on_ray_predicts_what_a_local_eval_predicts(cli, cluster, tiny_models, tmp_path):
+    xling = Path(__file__).parent / "data" / "eval" / "en-de-xling.slice.jsonl"
+    args = ["eval", xling, "--summariser", tiny_models["mt5"],
+            "--translator", f"en-de={tiny_models['marian-en-de']}", "--dtype", "fp32",
+            "--limit", "3", "--batch-docs", "2", "--length", "short", "--bootstrap", "50"]
+    local = cli(*args, "--out", tmp_path / "local")
+    assert local.exit_code == 0, local.output
+    on_ray = cli(*args, "--out", tmp_path / "ray", "--executor", "ray",
+                 "--ray-address", cluster.address, "--workers", "2")
+    assert on_ray.exit_code == 0, on_ray.output
+    assert (tmp_path / "ray" / "predictions.jsonl").read_text(encoding="utf-8") == \
+        (tmp_path / "local" / "predictions.jsonl").read_text(encoding="utf-8")
+    system = json.loads((tmp_path / "ray" / "scores.json").read_text(encoding="utf-8"))["system"]
+    assert {Path(m["path"]).name for m in system["models"].values()} == {"mt5", "marian-en-de"}
+
+
+class ModelMissingOnNode:
+    """Mixed into the worker: this node lacks the model."""
+
+    def summarise(self, pipeline, documents):
+        from summarise.errors import ModelUnavailable
+
+        raise ModelUnavailable("model ./mt5 is not on this node; run `summarise models pull`")
+
+
+@pytest.mark.ray
+def test_a_worker_error_is_the_message_not_a_ray_traceback(cluster, model_args, tmp_path):
+    from ray import cloudpickle
+    from summarise.commands.run import build_settings, summarise_to
+    from summarise.console import QUIET, Reporter
+    from summarise.errors import ModelUnavailable
+    from summarise.executor import RayOptions
+    from summarise.ray_executor import PipelineWorker, RayExecutor
+    from summarise.reading import find_sources
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    german_documents(tmp_path / "docs", 2)
+    executor = RayExecutor(RayOptions(address=cluster.address, workers=1))
+    executor.worker_class = type("Missing", (ModelMissingOnNode, PipelineWorker), {})
+    settings = build_settings(None, ["de"], ["short"], model_args[1], None, "de", None, "auto",
+                              "fp32", None, None, None, False)
+    with pytest.raises(ModelUnavailable, match="not on this node"):
+        summarise_to(Reporter(QUIET), settings, find_sources([tmp_path / "docs"]),
+                     tmp_path / "out", "json", executor=executor)
