@@ -155,19 +155,21 @@ def marian_tokenizer(spm_file: Path, work: Path, vocab_size: int, max_positions:
     return tokenizer, known, size
 
 
+def _bart_family_dims(size: Size) -> dict:
+    """Layer sizes in the naming Marian and BART configs share (one encoder-decoder shape)."""
+    return {"d_model": size.d_model, "encoder_layers": size.layers,
+            "decoder_layers": size.layers, "encoder_attention_heads": size.heads,
+            "decoder_attention_heads": size.heads, "encoder_ffn_dim": size.ff,
+            "decoder_ffn_dim": size.ff}
+
+
 def marian_config(size: Size, vocab_size: int, pad: int, **extra):
     """A Marian config of ``size`` in the opus-mt layout (shared embeddings, swish)."""
     from transformers import MarianConfig
 
     return MarianConfig(
         vocab_size=vocab_size,
-        d_model=size.d_model,
-        encoder_layers=size.layers,
-        decoder_layers=size.layers,
-        encoder_attention_heads=size.heads,
-        decoder_attention_heads=size.heads,
-        encoder_ffn_dim=size.ff,
-        decoder_ffn_dim=size.ff,
+        **_bart_family_dims(size),
         activation_function="swish",  # as in every opus-mt checkpoint
         max_position_embeddings=size.max_positions,
         pad_token_id=pad,
@@ -211,13 +213,7 @@ def build_bart(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Pat
         tokenizer = _t5_tokenizer(corpus, size, Path(tmp))
         config = BartConfig(
             vocab_size=max(size.vocab, len(tokenizer)),
-            d_model=size.d_model,
-            encoder_layers=size.layers,
-            decoder_layers=size.layers,
-            encoder_attention_heads=size.heads,
-            decoder_attention_heads=size.heads,
-            encoder_ffn_dim=size.ff,
-            decoder_ffn_dim=size.ff,
+            **_bart_family_dims(size),
             max_position_embeddings=size.max_positions,
             pad_token_id=0,
             bos_token_id=1,
