@@ -23,7 +23,8 @@ from pathlib import Path
 
 import tomllib
 
-from .errors import UsageError
+from .config_schema import BACKENDS, DTYPES, LANGS, MODEL_KINDS, QUANTIZE, check_config
+from .errors import PreflightError, UsageError
 from .lengths import PRESETS, LengthPreset
 from .plan import DEFAULT_STRATEGY, Strategy
 
@@ -40,10 +41,6 @@ MODEL_LICENCES = {
     "Qwen/Qwen2.5-1.5B-Instruct": "Apache-2.0",
     "facebook/bart-large-cnn": "MIT",
 }
-LANGS = ("de", "en")
-BACKENDS = ("torch", "ctranslate2")
-# What kind of summariser a model is (see models/kinds.py); "auto" detects it.
-MODEL_KINDS = ("auto", "seq2seq", "instruct", "chat")
 # --preset: tested model combinations for real use (README "Presets").
 MODEL_PRESETS: dict[str, dict] = {
     "fast": {"summariser": DEFAULT_SUMMARISER, "translators": DEFAULT_TRANSLATORS,
@@ -93,6 +90,10 @@ class Settings:
         return LANGS if self.source_lang == "auto" else (self.source_lang,)
 
     def validate(self) -> Settings:
+        """Check every value; pure (reads no files: the prompt template and the models are
+        checked by ``preflight``), and done once per settings object."""
+        if getattr(self, "_valid", False):
+            return self
         for lang in self.langs:
             if lang not in LANGS:
                 raise UsageError(f"--lang {lang!r} is not supported; "
@@ -110,14 +111,14 @@ class Settings:
         if self.generation.backend not in BACKENDS:
             raise UsageError(f"--backend {self.generation.backend!r}: use one of "
                              f"{', '.join(BACKENDS)}")
-        if self.generation.quantize not in (None, "none", "int8"):
+        if self.generation.quantize not in (None, *QUANTIZE):
             raise UsageError(f"--quantize {self.generation.quantize!r}: use none or int8")
+        if self.generation.dtype not in DTYPES:
+            raise UsageError(f"--dtype {self.generation.dtype!r}: use auto, fp32, bf16 or fp16")
         if self.model_kind not in MODEL_KINDS:
             raise UsageError(f"--model-kind {self.model_kind!r}: use one of "
                              f"{', '.join(MODEL_KINDS)}")
-        from .prompting import check_prompt_settings
-
-        check_prompt_settings(self)
+        object.__setattr__(self, "_valid", True)
         return self
 
     def manifest(self) -> dict:
@@ -157,7 +158,7 @@ def config_files(explicit: Path | None = None) -> list[Path]:
     candidates = [base / "summarise" / "config.toml", Path("summarise.toml")]
     if explicit is not None:
         if not explicit.is_file():
-            raise UsageError(f"config file {explicit} does not exist")
+            raise UsageError(f"--config {explicit}: no such file")
         candidates.append(explicit)
     return [p for p in candidates if p.is_file()]
 
@@ -166,49 +167,47 @@ def load_settings(explicit: Path | None = None) -> Settings:
     """Defaults with every config file applied on top."""
     settings = Settings()
     for path in config_files(explicit):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
-        settings = apply_config(settings, data, path)
+        settings = apply_config(settings, read_config_file(path), path)
     return settings
 
 
+def read_config_file(path: Path) -> dict:
+    """A config file's TOML (``apply_config`` checks it)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"config file {path} cannot be read: {exc.strerror}") from None
+    return data
+
+
 def apply_config(settings: Settings, data: dict, origin: Path | str = "config") -> Settings:
-    known = {"models", "lengths", "generation", "run"}
-    unknown = set(data) - known
-    if unknown:
-        raise UsageError(f"{origin}: unknown section(s) {', '.join(sorted(unknown))}; "
-                         f"known: {', '.join(sorted(known))}")
+    """``settings`` with a config file's values; every problem in ``data`` (an unknown key,
+    a value of the wrong type) is a line of the error, naming the file and the key."""
+    problems = check_config(data)
+    if problems:
+        raise PreflightError([f"{origin}: {problem}" for problem in problems])
     models = data.get("models", {})
     if "summariser" in models:
-        settings = replace(settings, summariser=str(models["summariser"]))
+        settings = replace(settings, summariser=models["summariser"])
     if "kind" in models:
-        settings = replace(settings, model_kind=str(models["kind"]))
+        settings = replace(settings, model_kind=models["kind"])
     if "translators" in models:
         settings = replace(settings, translators={**settings.translators,
-                                                  **{k: str(v) for k, v in
-                                                     models["translators"].items()}})
+                                                  **models["translators"]})
     presets = dict(settings.presets)
     for name, spec in data.get("lengths", {}).items():
-        try:
-            presets[name] = LengthPreset(name, int(spec["words"]), int(spec.get("sentences", 1)))
-        except (KeyError, TypeError, ValueError):
-            raise UsageError(f"{origin}: [lengths] {name} needs words = N "
-                             "(and optionally sentences = N)") from None
-    settings = replace(settings, presets=presets)
-    gen = data.get("generation", {})
-    try:
-        settings = replace(settings, generation=replace(settings.generation, **gen))
-    except TypeError as exc:
-        raise UsageError(f"{origin}: [generation] {exc}") from None
+        presets[name] = LengthPreset(name, spec["words"], spec.get("sentences", 1))
+    settings = replace(settings, presets=presets,
+                       generation=replace(settings.generation, **data.get("generation", {})))
     run = data.get("run", {})
     for key in ("langs", "lengths"):
         if key in run:
             settings = replace(settings, **{key: tuple(run[key])})
     for key in ("source_lang", "strategy", "prompt"):
         if key in run:
-            settings = replace(settings, **{key: str(run[key])})
+            settings = replace(settings, **{key: run[key]})
     if "prompt_file" in run:  # relative to the config file that names it
         base = Path(origin).parent if isinstance(origin, Path) else Path(".")
         settings = replace(settings, prompt_file=str(base / Path(run["prompt_file"]).expanduser()))

@@ -17,6 +17,26 @@ QUIET, NORMAL, VERBOSE = 0, 1, 2
 LOG_EVERY_SECONDS = 5.0  # progress lines off a terminal (CI logs, files)
 
 
+class Verbosity:
+    """What the global flags (--quiet, --verbose, --debug) asked for, set by the app's
+    entry for each command line; the reporter is made from it once, on first use."""
+
+    level = NORMAL
+    debug = False
+    reporter: Reporter | None = None
+
+    @classmethod
+    def start(cls, level: int = NORMAL, debug: bool = False) -> None:
+        cls.level, cls.debug, cls.reporter = level, debug, None
+
+
+def current_reporter() -> Reporter:
+    """The command line's one reporter (a plain one outside the command line)."""
+    if Verbosity.reporter is None:
+        Verbosity.reporter = Reporter(Verbosity.level)
+    return Verbosity.reporter
+
+
 class Reporter:
     def __init__(self, level: int = NORMAL):
         self.level = level

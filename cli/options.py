@@ -22,9 +22,10 @@ TranslatorOpt = Annotated[list[str] | None, typer.Option(
     "--translator", "-t", metavar="SRC-TGT=MODEL",
     help="Translator per direction, e.g. de-en=Helsinki-NLP/opus-mt-de-en; repeat.",
     show_default=False)]
-SourceLang = Annotated[str, typer.Option(
+SourceLang = Annotated[str | None, typer.Option(
     "--source-lang", metavar="LANG",
-    help="Language of the inputs: auto (detect per document), de or en.")]
+    help="Language of the inputs: auto (detect per document), de or en. [default: auto]",
+    show_default=False)]
 Strategy = Annotated[str | None, typer.Option(
     "--strategy", metavar="STRATEGY",
     help="summarise-then-translate (fast), translate-then-summarise, or direct (chat and "
@@ -46,10 +47,13 @@ ModelKind = Annotated[str | None, typer.Option(
     "--model-kind", metavar="KIND",
     help="seq2seq, instruct or chat, where detection from the model's config and name is "
     "wrong. [default: auto]", show_default=False)]
-Device = Annotated[str, typer.Option("--device", metavar="DEVICE", help="auto, cpu or cuda.")]
-Dtype = Annotated[str, typer.Option(
+Device = Annotated[str | None, typer.Option(
+    "--device", metavar="DEVICE", help="auto, cpu or cuda. [default: auto]",
+    show_default=False)]
+Dtype = Annotated[str | None, typer.Option(
     "--dtype", metavar="DTYPE",
-    help="auto (bf16 where the CPU/GPU is fast at it, else fp32), fp32, bf16, fp16.")]
+    help="auto (bf16 where the CPU/GPU is fast at it, else fp32), fp32, bf16, fp16. "
+    "[default: auto]", show_default=False)]
 BatchSize = Annotated[int | None, typer.Option(
     "--batch-size", metavar="N", min=1,
     help="Texts per model call. [default: chosen from token counts]",
@@ -76,8 +80,6 @@ ConfigFile = Annotated[Path | None, typer.Option(
     "~/.config/summarise/config.toml.", show_default=False)]
 AllowPickle = Annotated[bool, typer.Option(
     "--allow-pickle", help="Also load pickle (*.bin) weights. Only for models you trust.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr.")]
 TextField = Annotated[str, typer.Option(
     "--text-field", metavar="FIELD",
     help="For JSON Lines inputs: the field holding the text (a dotted name such as "
@@ -112,3 +114,10 @@ BatchDocs = Annotated[int | None, typer.Option(
     help="Documents per batch (one model pass). Local and ray runs with the same batches "
     "write the same bytes. [default: 16]",
     show_default=False)]
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr.")]
+Debug = Annotated[bool, typer.Option(
+    "--debug", help="Print the traceback of an unexpected error (it always goes to a log).")]
+# Accepted anywhere on the command line: the app moves them before the command name.
+VERBOSITY_FLAGS = ("--quiet", "-q", "--verbose", "-v", "--debug")

@@ -143,7 +143,9 @@ class Plan:
 def possible_plans(settings, source_langs: tuple[str, ...] | None = None) -> list[Plan]:
     """A plan for every source language a run may meet: ``source_langs`` when known
     (``--source-lang``, or a language pass over the inputs), else each supported one."""
-    return [Plan.build(settings, src) for src in source_langs or settings.source_langs()]
+    if source_langs is None:
+        source_langs = settings.source_langs()
+    return [Plan.build(settings, src) for src in source_langs]
 
 
 def directions(plans: list[Plan]) -> list[str]:

@@ -127,11 +127,11 @@ class PipelineSystem(System):
     def check(self, records: list[Record]) -> None:
         """Resolve every model the records need before anything heavy loads."""
         from ..plan import Plan
+        from ..preflight import preflight
 
         pairs = sorted({(r.lang, r.summary_lang) for r in records})
-        needed = {d for src, tgt in pairs
-                  for d in Plan.build(replace(self.settings, langs=(tgt,)), src).directions}
-        self.registry.check(sorted(needed))
+        plans = [Plan.build(replace(self.settings, langs=(tgt,)), src) for src, tgt in pairs]
+        preflight(self.settings, self.registry, plans)
 
     def describe(self) -> dict:
         settings = self.settings.manifest()

@@ -188,7 +188,7 @@ def test_offline_missing_model_fails_fast_without_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "summarise", str(SEED), "--lang", "en"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert time.monotonic() - started < 10
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # found before work: a usage error (see test_preflight)
     assert "T-Systems-onsite/mt5-small-sum-de-en-v2" in proc.stderr
     assert "summarise models pull" in proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
@@ -196,7 +196,7 @@ def test_offline_missing_model_fails_fast_without_traceback(tmp_path):
 
 def test_missing_local_model_folder(cli, tmp_path):
     result = cli(SEED, "--summariser", tmp_path / "nope")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "model folder" in result.stderr and "does not exist" in result.stderr
 
 

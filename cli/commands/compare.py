@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .. import options as opt
-from ..console import NORMAL, QUIET, VERBOSE, Reporter
-from ..errors import SummariseError, UsageError
+from ..console import current_reporter
+from ..errors import UsageError
 
 HELP = """\
 Compare evaluation runs: per metric both means, the difference and its p-value.
@@ -57,15 +56,9 @@ def compare_command(
     force: Annotated[bool, typer.Option(
         "--force", help="Compare runs whose score-relevant signatures differ (a stemmer "
         "or tool version, say); the differences are printed and recorded.")] = False,
-    quiet: opt.Quiet = False,
-    verbose: opt.Verbose = False,
 ) -> None:
-    reporter = Reporter(QUIET if quiet else VERBOSE if verbose else NORMAL)
-    try:
-        _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metrics, force)
-    except SummariseError as exc:
-        reporter.error(str(exc))
-        raise typer.Exit(exc.exit_code) from None
+    _compare(current_reporter(), runs, out, fmt, test, trials, resamples, seed, all_metrics,
+             force)
 
 
 def _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metrics,

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from .. import options as opt
-from ..console import NORMAL, QUIET, VERBOSE, Reporter
-from ..errors import SummariseError, UsageError
+from ..console import current_reporter
+from ..errors import UsageError
 from ..executor import make_executor
 
 HELP = """\
@@ -51,6 +51,7 @@ LengthsOpt = Annotated[list[str] | None, typer.Option(
 
 
 def eval_command(
+    ctx: typer.Context,
     dataset: Annotated[Path | None, typer.Argument(
         help="JSONL dataset (id, lang, text, summary).", metavar="DATASET",
         show_default=False)] = None,
@@ -116,8 +117,8 @@ def eval_command(
     prompt: opt.PromptName = None,
     prompt_file: opt.PromptFile = None,
     model_kind: opt.ModelKind = None,
-    device: opt.Device = "auto",
-    dtype: opt.Dtype = "auto",
+    device: opt.Device = None,
+    dtype: opt.Dtype = None,
     batch_size: opt.BatchSize = None,
     beams: opt.Beams = None,
     threads: opt.Threads = None,
@@ -131,37 +132,28 @@ def eval_command(
     worker_cpus: opt.WorkerCpus = None,
     worker_gpus: opt.WorkerGpus = None,
     batch_docs: opt.BatchDocs = None,
-    quiet: opt.Quiet = False,
-    verbose: opt.Verbose = False,
 ) -> None:
-    reporter = Reporter(QUIET if quiet else VERBOSE if verbose else NORMAL)
-    # The model flags of `run`, handed to its build_settings unchanged.
-    model_flags = dict(config=config, summariser=summariser, translator=translator,
-                       strategy=strategy, preset=preset, prompt=prompt,
-                       prompt_file=prompt_file, model_kind=model_kind, device=device,
-                       dtype=dtype, batch_size=batch_size, beams=beams, threads=threads,
-                       backend=backend, quantize=quantize, allow_pickle=allow_pickle)
-    try:
-        runner = make_executor(executor, ray_address, workers, worker_cpus, worker_gpus,
-                               batch_docs)
-        _eval(reporter, dataset, seeds, system, predictions, out, length, summary_lang,
-              references, stemmer, metric, limit, resamples, seed, model_flags, strict,
-              group_by or [], dict(text_field=text_field, summary_field=summary_field,
-                                   config=dataset_config, split=split),
-              runner if runner.name == "ray" else None, batch_docs)
-    except SummariseError as exc:
-        reporter.error(str(exc))
-        raise typer.Exit(exc.exit_code) from None
+    from ..layers import ModelOptions
+
+    runner = make_executor(executor, ray_address, workers, worker_cpus, worker_gpus, batch_docs)
+    # The model flags of `run` (the same options), read from the parsed parameters.
+    _eval(current_reporter(), dataset, seeds, system, predictions, out, length, summary_lang,
+          references, stemmer, metric, limit, resamples, seed,
+          ModelOptions.from_params(ctx.params), strict, group_by or [],
+          dict(text_field=text_field, summary_field=summary_field, config=dataset_config,
+               split=split),
+          runner if runner.name == "ray" else None, batch_docs)
 
 
 def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths, summary_lang,
-          references, stemmer, metrics, limit, resamples, seed, model_flags, strict,
+          references, stemmer, metrics, limit, resamples, seed, options, strict,
           group_by, source, executor=None, batch_docs=None) -> None:
     from ..eval import Bootstrap, evaluate, load_dataset, seed_dataset, write_reports
     from ..eval.metrics import DEFAULT_METRICS, METRICS
     from ..eval.systems import PredictionsFile, make_system
     from ..eval.text import STEMMER_CHOICES
-    from .run import build_settings
+    from ..layers import settings_from_options
+    from ..preflight import gather, require_out_dir
 
     if seeds == (dataset_path is not None):
         raise UsageError("give a DATASET file or --seeds (not both)")
@@ -179,16 +171,15 @@ def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths,
     check_reference_languages(data, strict, reporter)
     check_group_fields(data, group_by)
 
-    def settings(names=None):
-        return build_settings(lang=None, length=names, source_lang="auto", **model_flags)
-
+    settings = settings_from_options(options)
     system = (PredictionsFile(predictions) if predictions is not None else
-              make_system(system_name or "model", settings, stemmer, executor))
+              make_system(system_name or "model", lambda: settings, stemmer, executor))
     if batch_docs and hasattr(system, "batch_docs"):  # the same batches on either executor
         system.batch_docs = batch_docs
-    presets = settings(tuple(lengths) if lengths else None).presets
+    presets = settings.presets
     chosen = choose_lengths(lengths, data, presets, system, reporter)
-    system.check(data.records)
+    # --out, and for a model system every model the records need (``preflight``)
+    gather(lambda: require_out_dir(out), lambda: system.check(data.records))
     cross = sum(r.cross_lingual for r in data.records)
     if cross and system.copies_source:
         reporter.warn(f"{cross} record(s) are cross-lingual; the extractive baseline copies "

@@ -8,7 +8,6 @@ hands it to the models.  No model is loaded.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,9 +15,9 @@ from typing import Annotated
 import typer
 
 from .. import options as opt
-from ..console import NORMAL, QUIET, VERBOSE, Reporter
+from ..console import Reporter, current_reporter
 from ..documents import Document, Failure
-from ..errors import SummariseError, UsageError
+from ..errors import UsageError
 from ..reading import DEFAULT_GLOBS, find_sources, read_source
 from ..segment import count_words
 
@@ -51,19 +50,10 @@ def extract(
     text_field: opt.TextField = "text",
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json (JSON Lines).",
                                      metavar="FORMAT")] = "text",
-    quiet: opt.Quiet = False,
-    verbose: opt.Verbose = False,
 ) -> None:
-    reporter = Reporter(QUIET if quiet else VERBOSE if verbose else NORMAL)
-    try:
-        code = _extract(reporter, paths, tuple(glob) if glob else DEFAULT_GLOBS, text_field, fmt)
-        sys.stdout.flush()
-    except SummariseError as exc:
-        reporter.error(str(exc))
-        raise typer.Exit(exc.exit_code) from None
-    except BrokenPipeError:  # `summarise extract ... | head`: the reader has had enough
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(0) from None
+    code = _extract(current_reporter(), paths, tuple(glob) if glob else DEFAULT_GLOBS,
+                    text_field, fmt)
+    sys.stdout.flush()
     raise typer.Exit(code)
 
 

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from ..config import DEFAULT_SUMMARISER, DEFAULT_TRANSLATORS, MODEL_LICENCES
-from ..console import Reporter
-from ..errors import SummariseError
+from ..console import current_reporter
+from ..errors import ModelUnavailable
 
 app = typer.Typer(help="List and download models.", no_args_is_help=True,
                   rich_markup_mode=None)
@@ -46,14 +46,14 @@ def pull(
     """Download models into the Hugging Face cache (HF_HOME) for offline use."""
     from ..models.hub import download_model
 
-    reporter = Reporter()
+    reporter = current_reporter()
     names = models or [DEFAULT_SUMMARISER, *DEFAULT_TRANSLATORS.values()]
     failed = 0
     for name in names:
         try:
             path = download_model(name, allow_pickle, pulling=True)
             reporter.info(f"{name}: {path}")
-        except SummariseError as exc:
+        except ModelUnavailable as exc:  # the next model may still come
             reporter.error(str(exc))
             failed += 1
     raise typer.Exit(1 if failed else 0)

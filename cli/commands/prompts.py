@@ -17,7 +17,7 @@ import typer
 from .. import options as opt
 from ..console import Reporter
 from ..controltokens import control_markers
-from ..errors import DocumentError, ModelUnavailable, SummariseError, UsageError
+from ..errors import DocumentError, ModelUnavailable, UsageError
 from ..lengths import LengthPreset
 from ..plan import SOURCE, SUMMARISER
 from ..prompting import (
@@ -66,24 +66,19 @@ def show(
     config: opt.ConfigFile = None,
 ) -> None:
     """Print a template (to copy and change), or the prompts it gives for a document."""
-    reporter = Reporter()
-    try:
-        template = load_template(name)
-        if document is None:
-            sys.stdout.write(template.source if template.source.endswith("\n")
-                             else template.source + "\n")
-            return
-        text = _read_sample(document)
-        src = source_lang if source_lang != "auto" else _detect(text)
-        presets = _presets(config, length)
-        for out_lang in dict.fromkeys(lang or template.languages):
-            for preset in presets:
-                header = f"{out_lang} · {preset.name} ({preset.describe()}) · from {src}"
-                print(format_prompt(header, template.render(text, out_lang, src, preset),
-                                    "chat" if "chat" in template.kinds else "instruct"))
-    except SummariseError as exc:
-        reporter.error(str(exc))
-        raise typer.Exit(exc.exit_code) from None
+    template = load_template(name)
+    if document is None:
+        sys.stdout.write(template.source if template.source.endswith("\n")
+                         else template.source + "\n")
+        return
+    text = _read_sample(document)
+    src = source_lang if source_lang != "auto" else _detect(text)
+    presets = _presets(config, length)
+    for out_lang in dict.fromkeys(lang or template.languages):
+        for preset in presets:
+            header = f"{out_lang} · {preset.name} ({preset.describe()}) · from {src}"
+            print(format_prompt(header, template.render(text, out_lang, src, preset),
+                                "chat" if "chat" in template.kinds else "instruct"))
 
 
 def _read_sample(document: Path) -> str:

@@ -5,17 +5,15 @@ from __future__ import annotations
 import signal
 import sys
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .. import options as opt
-from ..config import apply_preset, load_settings, parse_translator_options
-from ..console import NORMAL, QUIET, VERBOSE, Reporter
+from ..console import Reporter, current_reporter
 from ..documents import Failure
-from ..errors import SummariseError, UsageError
+from ..errors import UsageError
 from ..executor import make_executor
 from ..output import FORMATS, RunDirectory, print_result
 from ..reading import find_sources
@@ -64,43 +62,8 @@ to do); rerun the same command to resume.
 """
 
 
-def build_settings(config: Path | None, lang, length, summariser, translator, source_lang,
-                   strategy, device, dtype, batch_size, beams, threads, allow_pickle,
-                   preset=None, prompt=None, prompt_file=None, model_kind=None,
-                   backend=None, quantize=None):
-    """Config files first, then the --preset, then whatever the other flags say."""
-    from ..prompting import with_prompt
-
-    settings = apply_preset(load_settings(config), preset)
-    changes: dict = {"source_lang": source_lang,
-                     "allow_pickle": allow_pickle or settings.allow_pickle}
-    if strategy:
-        changes["strategy"] = strategy
-    if lang:
-        changes["langs"] = tuple(dict.fromkeys(lang))
-    if length:
-        changes["lengths"] = tuple(dict.fromkeys(length))
-    if summariser:
-        changes["summariser"] = summariser
-    if translator:
-        changes["translators"] = {**settings.translators, **parse_translator_options(translator)}
-    gen = {"device": device, "dtype": dtype}
-    for key, value in (("batch_size", batch_size), ("beams", beams), ("threads", threads),
-                       ("backend", backend), ("quantize", quantize)):
-        if value is not None:
-            gen[key] = value
-    changes["generation"] = replace(settings.generation, **gen)
-    return with_prompt(replace(settings, **changes), prompt, prompt_file, model_kind)
-
-
-def needed_directions(settings) -> list[str]:
-    """Translator directions this run can need, given the requested output languages."""
-    from ..plan import directions, possible_plans
-
-    return directions(possible_plans(settings))
-
-
 def run(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to summarise.",
                                                 metavar="PATH", show_default=False)],
     lang: opt.Langs = None,
@@ -111,7 +74,7 @@ def run(
                                      metavar="FORMAT")] = "text",
     summariser: opt.SummariserOpt = None,
     translator: opt.TranslatorOpt = None,
-    source_lang: opt.SourceLang = "auto",
+    source_lang: opt.SourceLang = None,
     strategy: opt.Strategy = None,
     preset: opt.Preset = None,
     prompt: opt.PromptName = None,
@@ -120,8 +83,8 @@ def run(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Print the prompts each document, language and length would get, "
         "then exit without loading any model.")] = False,
-    device: opt.Device = "auto",
-    dtype: opt.Dtype = "auto",
+    device: opt.Device = None,
+    dtype: opt.Dtype = None,
     batch_size: opt.BatchSize = None,
     beams: opt.Beams = None,
     threads: opt.Threads = None,
@@ -145,33 +108,39 @@ def run(
     worker_cpus: opt.WorkerCpus = None,
     worker_gpus: opt.WorkerGpus = None,
     batch_docs: opt.BatchDocs = None,
-    quiet: opt.Quiet = False,
-    verbose: opt.Verbose = False,
 ) -> None:
-    reporter = Reporter(QUIET if quiet else VERBOSE if verbose else NORMAL)
-    try:
-        if fmt not in FORMATS:
-            raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-        runner = make_executor(executor, ray_address, workers, worker_cpus, worker_gpus,
-                               batch_docs)
-        settings = build_settings(config, lang, length, summariser, translator, source_lang,
-                                  strategy, device, dtype, batch_size, beams, threads,
-                                  allow_pickle, preset, prompt, prompt_file, model_kind,
-                                  backend=backend, quantize=quantize)
-        sources = without_outputs(find_sources(paths, tuple(glob or ())), out)
-        if not sources:
-            raise UsageError(f"every file found is inside --out {out}; give other inputs")
-        if dry_run:
-            from .prompts import print_dry_run
+    from ..layers import ModelOptions, settings_from_options
 
-            raise typer.Exit(print_dry_run(reporter, settings, sources, text_field))
-        code = summarise_to(reporter, settings, sources, out, fmt, text_field, force, strict,
-                            inputs=[str(p) for p in paths], doc_timeout=doc_timeout,
-                            executor=runner)
-    except SummariseError as exc:
-        reporter.error(str(exc))
-        raise typer.Exit(exc.exit_code) from None
-    raise typer.Exit(code)
+    reporter = current_reporter()
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    runner = make_executor(executor, ray_address, workers, worker_cpus, worker_gpus, batch_docs)
+    settings = settings_from_options(ModelOptions.from_params(ctx.params))
+    sources = without_outputs(find_sources(paths, tuple(glob or ())), out)
+    if not sources:
+        raise UsageError(f"every file found is inside --out {out}; give other inputs")
+    if dry_run:
+        from .prompts import print_dry_run
+
+        raise typer.Exit(print_dry_run(reporter, settings, sources, text_field))
+    registry = checked_registry(reporter, settings, sources, out, text_field)
+    raise typer.Exit(summarise_to(reporter, settings, sources, out, fmt, text_field, force,
+                                  strict, inputs=[str(p) for p in paths],
+                                  doc_timeout=doc_timeout, executor=runner, registry=registry))
+
+
+def checked_registry(reporter: Reporter, settings, sources, out: Path | None,
+                     text_field: str):
+    """The models of the run, every one it can need resolved and --out checked (a second
+    or two), before any model loads."""
+    from ..models import ModelRegistry
+    from ..plan import possible_plans
+    from ..preflight import input_languages, preflight
+
+    registry = ModelRegistry(settings, notify=reporter.info)
+    preflight(settings, registry, possible_plans(settings), out, narrow=lambda: possible_plans(
+        settings, input_languages(settings, sources, text_field)))
+    return registry
 
 
 def without_outputs(sources: list, out: Path | None) -> list:
@@ -186,9 +155,11 @@ def without_outputs(sources: list, out: Path | None) -> list:
 def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: str,
                  text_field: str = "text", force: bool = False, strict: bool = False,
                  inputs: list[str] | None = None, doc_timeout: float | None = None,
-                 executor=None) -> int:
+                 executor=None, registry=None) -> int:
     """Run the pipeline over ``sources`` (here, or on Ray's actors: ``executor``), writing
     each result as soon as it is done, the same way whichever executor made it.
+    ``registry``: the models, already checked (``checked_registry``); a Python caller
+    may leave it out.
 
     Returns the exit code by outcome: 0 all done (or skipped as up to date), 1 some
     failed; 130 (Ctrl-C) or 143 (SIGTERM) only when the signal left documents undone.
@@ -197,8 +168,11 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
     from ..models import ModelRegistry
     from ..pipeline import Pipeline, Skipped
 
-    registry = ModelRegistry(settings, notify=reporter.info)
-    registry.check(needed_directions(settings))  # fail fast, before torch loads
+    if registry is None:
+        from ..plan import directions, possible_plans
+
+        registry = ModelRegistry(settings, notify=reporter.info)
+        registry.check(directions(possible_plans(settings)))  # fail fast, before torch loads
     pipeline = Pipeline(settings, registry)
     executor = executor or LocalExecutor()
     models = executor.models if executor.name == "ray" else registry.manifest

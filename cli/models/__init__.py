@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..config import Settings, parse_direction
+from ..config import Settings
 from ..errors import UsageError
 from .base import Generated, Summariser, Translator
 from .hub import ModelRef, resolve
@@ -53,8 +53,16 @@ class ModelRegistry:
 
     def ref(self, name: str) -> ModelRef:
         if name not in self._refs:
-            self._refs[name] = resolve(name, self.settings.allow_pickle, self.download)
+            self._refs[name] = resolve(name, self.settings.allow_pickle, self.download,
+                                       self.flag_for(name))
         return self._refs[name]
+
+    def flag_for(self, name: str) -> str:
+        """How the user sets this model: ``--summariser`` or ``--translator de-en=``."""
+        if name == self.settings.summariser:
+            return "--summariser"
+        directions = [d for d, model in self.settings.translators.items() if model == name]
+        return f"--translator {directions[0]}=" if directions else "--summariser"
 
     def translator_name(self, src: str, tgt: str) -> str:
         direction = f"{src}-{tgt}"
@@ -63,17 +71,6 @@ class ModelRegistry:
             raise UsageError(f"no translator for {direction}: pass --translator "
                              f"{direction}=MODEL")
         return name
-
-    def check(self, directions: list[str]) -> None:
-        """Find the summariser before any heavy import, so a missing one fails in a second.
-
-        Translators are only named here (a direction without one is a usage error); their
-        files are looked up when a document first needs them, since a German-only run
-        over German files never needs one.
-        """
-        self.summariser_kind()
-        for direction in directions:
-            self.translator_name(*parse_direction(direction))
 
     def summariser_kind(self) -> str:
         """seq2seq, instruct or chat, from the model's files (no weights loaded); refuses a

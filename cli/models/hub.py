@@ -27,26 +27,40 @@ class ModelRef:
         return {"name": self.name, "path": str(self.path), "revision": self.revision}
 
 
-def _how_to_get(name: str) -> str:
+SUMMARISER_FLAG = "--summariser"
+
+
+def _how_to_get(name: str, flag: str = SUMMARISER_FLAG) -> str:
     return (f"Get it with `summarise models pull {name}` on a machine that is online "
             "(it goes into the Hugging Face cache, HF_HOME), or pass a local folder instead "
-            "(e.g. --summariser ./models/my-model).")
+            f"(e.g. {with_value(flag, './models/my-model')}).")
 
 
-def resolve(name: str, allow_pickle: bool = False, download: bool = True) -> ModelRef:
-    """Locate ``name`` (a folder or a hub id), downloading it only when allowed and online."""
+def with_value(flag: str, value: str) -> str:
+    """``--summariser X`` or ``--translator de-en=X``."""
+    return f"{flag}{value}" if flag.endswith("=") else f"{flag} {value}"
+
+
+def resolve(name: str, allow_pickle: bool = False, download: bool = True,
+            flag: str = SUMMARISER_FLAG) -> ModelRef:
+    """Locate ``name`` (a folder or a hub id), downloading it only when allowed and online.
+
+    ``flag`` is how the user names this model (``--summariser``, ``--translator de-en=``),
+    for the hint of a message.
+    """
     local = Path(name).expanduser()
     if local.is_dir():
         ref = ModelRef(name, local.resolve(), None)
     elif name.startswith((".", "/", "~")) or local.suffix:
-        raise ModelUnavailable(f"model folder {name} does not exist.")
+        raise ModelUnavailable(f"model folder {name} does not exist; pass "
+                               f"{with_value(flag, 'FOLDER')} with a folder that does.")
     else:
-        ref = _from_hub(name, allow_pickle, download)
+        ref = _from_hub(name, allow_pickle, download, flag)
     check_weights(ref, allow_pickle)
     return ref
 
 
-def _from_hub(name: str, allow_pickle: bool, download: bool) -> ModelRef:
+def _from_hub(name: str, allow_pickle: bool, download: bool, flag: str) -> ModelRef:
     from huggingface_hub import constants, snapshot_download
     from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 
@@ -61,16 +75,18 @@ def _from_hub(name: str, allow_pickle: bool, download: bool) -> ModelRef:
             reason = "offline mode is set (HF_HUB_OFFLINE)" if constants.HF_HUB_OFFLINE else \
                 "downloads are off"
             raise ModelUnavailable(f"model {name} is not in the local cache and {reason}. "
-                                   + _how_to_get(name)) from None
-        path = download_model(name, allow_pickle)
+                                   + _how_to_get(name, flag)) from None
+        path = download_model(name, allow_pickle, flag=flag)
     path = Path(path)
     return ModelRef(name, path, path.name)
 
 
-def download_model(name: str, allow_pickle: bool = False, pulling: bool = False) -> str:
+def download_model(name: str, allow_pickle: bool = False, pulling: bool = False,
+                   flag: str = SUMMARISER_FLAG) -> str:
     """Download into the Hugging Face cache (safetensors only unless pickle is allowed).
 
-    ``pulling``: called by ``models pull``, whose failure must not advise running it."""
+    ``pulling``: called by ``models pull``, whose failure must not advise running it.
+    ``flag``: the option that named the model, so the hint names the flag to fix."""
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (
         GatedRepoError,
@@ -89,10 +105,10 @@ def download_model(name: str, allow_pickle: bool = False, pulling: bool = False)
         raise ModelUnavailable(f"model {name} is gated: accept its licence on the hub and "
                                "log in with `hf auth login`.") from None
     except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as exc:
-        raise ModelUnavailable(_not_downloaded(name, exc, pulling)) from None
+        raise ModelUnavailable(_not_downloaded(name, exc, pulling, flag)) from None
 
 
-def _not_downloaded(name: str, exc: Exception, pulling: bool) -> str:
+def _not_downloaded(name: str, exc: Exception, pulling: bool, flag: str) -> str:
     from huggingface_hub import constants
 
     if constants.HF_HUB_OFFLINE:
@@ -105,7 +121,7 @@ def _not_downloaded(name: str, exc: Exception, pulling: bool) -> str:
         return (f"model {name} cannot be downloaded: {why}. To get it, {fix}; or copy the "
                 "model's folder to this machine and pass its path instead (e.g. "
                 "--summariser ./models/my-model).")
-    return f"model {name} is not in the local cache and {why}. " + _how_to_get(name)
+    return f"model {name} is not in the local cache and {why}. " + _how_to_get(name, flag)
 
 
 def check_weights(ref: ModelRef, allow_pickle: bool) -> None:

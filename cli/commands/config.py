@@ -1,0 +1,68 @@
+"""``summarise config show``: the settings a run would use, and where each came from."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from .. import options as opt
+from ..errors import UsageError
+
+app = typer.Typer(help="Show the effective settings (defaults, config files, preset, flags).",
+                  no_args_is_help=True, rich_markup_mode=None)
+FORMATS = ("text", "json")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                     help="text or json.")] = "text",
+    lang: opt.Langs = None,
+    length: opt.Lengths = None,
+    summariser: opt.SummariserOpt = None,
+    translator: opt.TranslatorOpt = None,
+    source_lang: opt.SourceLang = None,
+    strategy: opt.Strategy = None,
+    preset: opt.Preset = None,
+    prompt: opt.PromptName = None,
+    prompt_file: opt.PromptFile = None,
+    model_kind: opt.ModelKind = None,
+    device: opt.Device = None,
+    dtype: opt.Dtype = None,
+    batch_size: opt.BatchSize = None,
+    beams: opt.Beams = None,
+    threads: opt.Threads = None,
+    backend: opt.Backend = None,
+    quantize: opt.Quantize = None,
+    config: opt.ConfigFile = None,
+    allow_pickle: opt.AllowPickle = False,
+) -> None:
+    """Print every setting with its value and its origin: default, a config file, the
+    preset, or a flag. Takes the same model flags as `run` to show what they change."""
+    from ..layers import ModelOptions, flatten, layered_settings
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    settings, origins = layered_settings(ModelOptions.from_params(ctx.params))
+    values = flatten(settings)
+    if fmt == "json":
+        rows = {key: {"value": value, "from": origins.get(key, "default")}
+                for key, value in values.items()}
+        print(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return
+    width = max(map(len, values))
+    shown = {key: _show(value) for key, value in values.items()}
+    value_width = min(48, max(map(len, shown.values())))
+    for key in values:
+        print(f"{key:<{width}}  {shown[key]:<{value_width}}  {origins.get(key, 'default')}")
+
+
+def _show(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -1,0 +1,119 @@
+"""Check before work: every mistake a run can find in a second is found before a model
+loads.
+
+A run resolves every model it can need — the summariser, and each translator direction
+the plans need for the source languages it will meet (``--source-lang``, or a quick
+language pass over the inputs: reading is cheap next to a model) — checks that ``--out``
+is a folder it can write, and checks the prompt template. Every problem is one line
+naming the flag or key to fix; together they are one ``PreflightError`` (exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .config_schema import LANGS
+from .errors import PreflightError, SummariseError
+from .plan import Plan, directions
+
+
+def preflight(settings, registry, plans: list[Plan], out: Path | None = None,
+              narrow: Callable[[], list[Plan]] | None = None) -> None:
+    """Raise ``PreflightError`` listing every problem found; nothing loads or runs.
+
+    ``plans``: the routes the run may take; every translator they use is resolved.
+    ``narrow``, when given, returns the plans the inputs really need (a language pass);
+    it is called only when a translator is missing, since a run over German files alone
+    must not fail for want of an English one.
+    """
+    problems = check_out_dir(out) if out is not None else []
+    problems += _lines(lambda: check_prompt(settings))
+    problems += _lines(registry.summariser_kind)
+    missing = {d: _lines(lambda d=d: _resolve_translator(registry, d))
+               for d in directions(plans)}
+    missing = {d: lines for d, lines in missing.items() if lines}
+    needed = set(directions(narrow())) if missing and narrow else set(missing)
+    problems += [line for d, lines in missing.items() if d in needed for line in lines]
+    if problems:
+        raise PreflightError(problems)
+
+
+def gather(*checks: Callable[[], object]) -> None:
+    """Run every check; one ``PreflightError`` with all their problems, if any."""
+    problems = [line for check in checks for line in _lines(check)]
+    if problems:
+        raise PreflightError(problems)
+
+
+def require_out_dir(out: Path | None) -> None:
+    """``check_out_dir`` as a check for ``gather``."""
+    problems = check_out_dir(out) if out is not None else []
+    if problems:
+        raise PreflightError(problems)
+
+
+def check_prompt(settings) -> None:
+    from .prompting import check_prompt_settings
+
+    check_prompt_settings(settings)
+
+
+def _resolve_translator(registry, direction: str) -> None:
+    src, tgt = direction.split("-")
+    registry.ref(registry.translator_name(src, tgt))
+
+
+def _lines(check) -> list[str]:
+    try:
+        check()
+    except SummariseError as exc:
+        return exc.lines()
+    return []
+
+
+def check_out_dir(out: Path) -> list[str]:
+    """``--out`` must be a folder this process can write: made if missing, then probed
+    with a real file (permission bits do not bind root; a read-only mount or /proc does)."""
+    if out.exists() and not out.is_dir():
+        return [f"--out {out} is a file, not a folder; give a folder (it is made if missing)"]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return [f"--out {out}: cannot make the folder ({exc.strerror}); give a folder you "
+                "can write"]
+    try:
+        fd, probe = tempfile.mkstemp(dir=out, prefix=".summarise-probe-")
+        try:
+            os.write(fd, b"ok")
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        return [f"--out {out}: cannot write there ({exc.strerror}); give a folder you can "
+                "write"]
+    return []
+
+
+def input_languages(settings, sources, text_field: str = "text") -> tuple[str, ...]:
+    """The source languages of the inputs, read and detected as a run would (a document
+    in another language fails in the run itself, with its own message). Stdin can be
+    read only once, so it counts as any language."""
+    if settings.source_lang != "auto":
+        return (settings.source_lang,)
+    from .documents import Document
+    from .langdetect import detect_language
+    from .reading import read_source
+
+    found: set[str] = set()
+    for source in sources:
+        if str(source.path) == "-":
+            return LANGS
+        for item in read_source(source, text_field):
+            if isinstance(item, Document):
+                found.add(item.lang or detect_language(item.text).lang)
+        if found >= set(LANGS):
+            break
+    return tuple(lang for lang in LANGS if lang in found)

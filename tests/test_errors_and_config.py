@@ -1,0 +1,126 @@
+"""One error path at the app's entry, global verbosity flags, typed options, and
+`summarise config show` with the origin of every setting."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SEED
+
+PACKAGE = Path(__file__).resolve().parents[1] / "cli"
+
+
+def test_commands_leave_errors_and_the_reporter_to_the_entry():
+    for path in sorted((PACKAGE / "commands").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "Reporter(" not in text, path.name
+        assert "except SummariseError" not in text, path.name
+
+
+def test_an_unexpected_error_is_one_line_and_a_log_with_the_traceback(cli, monkeypatch,
+                                                                      tmp_path):
+    import summarise.commands.extract as extract
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(extract, "_extract", broken)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = cli("extract", SEED)
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: internal error (RuntimeError: boom)") and "--debug" in line
+    [log] = (tmp_path / "cache" / "summarise" / "logs").glob("crash-*.log")
+    assert str(log) in line
+    assert "Traceback" in log.read_text() and 'raise RuntimeError("boom")' in log.read_text()
+
+    debug = cli("extract", SEED, "--debug")
+    assert debug.exit_code == 1 and "Traceback" in debug.stderr and "boom" in debug.stderr
+
+
+def test_ctrl_c_outside_a_batch_exits_130(cli, monkeypatch):
+    import summarise.commands.extract as extract
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(extract, "_extract", interrupted)
+    result = cli("extract", SEED)
+    assert result.exit_code == 130 and result.stderr.strip() == "error: interrupted"
+
+
+@pytest.mark.parametrize("args", [
+    ("-q", "extract", "{missing}"),
+    ("extract", "{missing}", "--quiet"),
+    ("extract", "-q", "{missing}"),
+])
+def test_quiet_is_accepted_anywhere_and_hides_warnings(cli, tmp_path, args):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    loud = cli("extract", empty)
+    assert loud.exit_code == 1 and "warning" in loud.stderr
+    quiet = cli(*(str(empty) if a == "{missing}" else a for a in args))
+    assert quiet.exit_code == 1 and quiet.stderr == ""
+
+
+def test_a_path_after_a_global_flag_still_runs_the_default_command(cli, tiny_models):
+    result = cli("-q", SEED, "--summariser", tiny_models["mt5"], "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "==> " in result.stdout and result.stderr == ""
+
+
+def test_config_show_says_where_each_setting_came_from(cli, tmp_path):
+    config = tmp_path / "mine.toml"
+    config.write_text('[generation]\nbeams = 2\n[run]\nlangs = ["de"]\n', encoding="utf-8")
+    result = cli("config", "show", "--config", config, "--preset", "llm", "--length",
+                 "short", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows["generation.beams"] == {"value": 2, "from": str(config)}
+    assert rows["langs"] == {"value": ["de"], "from": str(config)}
+    assert rows["summariser"] == {"value": "Qwen/Qwen2.5-1.5B-Instruct", "from": "preset llm"}
+    assert rows["strategy"] == {"value": "direct", "from": "preset llm"}
+    assert rows["lengths"] == {"value": ["short"], "from": "flag --length"}
+    assert rows["generation.dtype"] == {"value": "auto", "from": "default"}
+    text = cli("config", "show", "--beams", "3")
+    assert text.exit_code == 0
+    [beams] = [line for line in text.stdout.splitlines() if line.startswith("generation.beams")]
+    assert beams.split() == ["generation.beams", "3", "flag", "--beams"]
+
+
+def test_a_config_file_value_is_no_longer_overridden_by_a_flag_default(tmp_path):
+    """--dtype, --device and --source-lang used to pass their defaults, hiding the file."""
+    from summarise.layers import ModelOptions, settings_from_options
+
+    config = tmp_path / "c.toml"
+    config.write_text('[generation]\ndtype = "fp32"\n[run]\nsource_lang = "de"\n',
+                      encoding="utf-8")
+    settings = settings_from_options(ModelOptions(config=config))
+    assert (settings.generation.dtype, settings.source_lang) == ("fp32", "de")
+    flagged = settings_from_options(ModelOptions(config=config, dtype="bf16"))
+    assert flagged.generation.dtype == "bf16"
+
+
+def test_options_come_from_the_parsed_parameters_of_run_and_eval():
+    from summarise.layers import ModelOptions
+
+    options = ModelOptions.from_params({"summariser": "m", "translator": ["de-en=x"],
+                                        "beams": 2, "dataset": "ignored", "dtype": None})
+    assert options == ModelOptions(summariser="m", translator=("de-en=x",), beams=2)
+
+
+def test_validate_reads_no_files_and_runs_once(tmp_path, monkeypatch):
+    import summarise.config as config
+    from summarise import Settings
+
+    settings = Settings(prompt_file=str(tmp_path / "missing.toml"))
+    assert settings.validate() is settings  # the missing template is preflight's business
+    checked = []
+    real = config.parse_direction
+    monkeypatch.setattr(config, "parse_direction", lambda d: checked.append(d) or real(d))
+    fresh = Settings()
+    fresh.validate()
+    fresh.validate()
+    assert checked == list(fresh.translators)  # each direction once, not twice
