@@ -50,6 +50,10 @@ only), translators Helsinki-NLP/opus-mt-de-en and opus-mt-en-de (CC BY 4.0).
 Offline (HF_HUB_OFFLINE=1) only cached models are used: fetch them first with
 `summarise models pull MODEL`.
 
+Models, --out and the config are checked before any model loads; each problem is
+one line naming the flag to fix (exit code 2). --quiet (-q), --verbose (-v) and
+--debug work anywhere on the command line.
+
 Past one machine: --executor ray runs the same pipeline on Ray Data actors (a
 local Ray, or a cluster with --ray-address auto); outputs and resume are the same.
 
