@@ -138,8 +138,10 @@ def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text
     from ..documents import Failure
     from ..models import ModelRegistry
     from ..pipeline import Pipeline
+    from ..preflight import check_prompt
     from ..reading import read_source
 
+    check_prompt(settings)
     registry = ModelRegistry(settings, download=False)
     kind, prefix = _kind_for_dry_run(reporter, registry, settings)
     template = template_for(settings, kind) if kind != "seq2seq" else None
