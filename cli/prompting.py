@@ -261,22 +261,3 @@ def check_prompt_settings(settings) -> None:
             f"add a [{missing[0]}] section, or pass --source-lang "
             f"{template.languages[0]} if every document is in that language")
     template.section(missing[0])
-
-
-def with_prompt(settings, prompt: str | None = None, prompt_file: str | Path | None = None,
-                model_kind: str | None = None):
-    """``settings`` with the prompt options of a command applied and checked.
-
-    The one call a command needs (``run``, ``eval``): ``--prompt NAME``,
-    ``--prompt-file PATH`` and ``--model-kind KIND`` map onto Settings fields.
-    """
-    changes: dict = {}
-    if prompt:
-        changes["prompt"], changes["prompt_file"] = prompt, None
-    if prompt_file:
-        changes["prompt_file"], changes["prompt"] = str(prompt_file), None
-    if prompt and prompt_file:
-        raise UsageError("pass --prompt NAME or --prompt-file PATH, not both")
-    if model_kind:
-        changes["model_kind"] = model_kind
-    return replace(settings, **changes).validate()

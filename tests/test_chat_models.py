@@ -13,10 +13,11 @@ from conftest import CORPUS, SEED
 from summarise import Document, Pipeline, Settings
 from summarise.config import Generation
 from summarise.errors import UsageError
+from summarise.layers import ModelOptions, settings_from_options
 from summarise.lengths import LengthPreset
 from summarise.models import ModelRegistry
 from summarise.models.kinds import detect_kind, kind_of
-from summarise.prompting import RenderedPrompt, with_prompt
+from summarise.prompting import RenderedPrompt
 
 TINY_LENGTHS = """\
 [lengths]
@@ -218,11 +219,11 @@ def test_a_copied_prompt_file_is_used_by_the_model(cli, tiny_models, tmp_path):
     ({"prompt": "instruct"}, {"prompt": "instruct", "prompt_file": None}),
     ({"model_kind": "chat"}, {"model_kind": "chat", "prompt": None}),
 ])
-def test_with_prompt_builds_settings_for_other_commands(options, expected):
-    settings = with_prompt(Settings(), **options)
+def test_prompt_options_build_settings_for_every_command(options, expected):
+    settings = settings_from_options(ModelOptions(**options))
     assert {key: getattr(settings, key) for key in expected} == expected
 
 
-def test_with_prompt_refuses_name_and_file_together(tmp_path):
+def test_prompt_options_refuse_name_and_file_together(tmp_path):
     with pytest.raises(UsageError, match="not both"):
-        with_prompt(Settings(), prompt="chat", prompt_file=tmp_path / "x.toml")
+        settings_from_options(ModelOptions(prompt="chat", prompt_file=tmp_path / "x.toml"))
