@@ -90,8 +90,8 @@ def record(target: Path, models_root: Path, limit: int | None, only: list[str]) 
             data = json.loads(path.read_text(encoding="utf-8"))
             for key in TIMINGS:
                 data.pop(key, None)
-            if data.get("source", "").startswith(str(target)):  # the copy of a dev set
-                data["source"] = "." + data["source"][len(str(target)):]
+            # Checkouts and run folders differ: keep the file and its folder only.
+            data["source"] = "/".join(data.get("source", "").split("/")[-2:])
             kept[str(path.relative_to(out))] = data
         manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
         summary = {"exit": done.returncode, "documents": kept,
