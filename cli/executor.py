@@ -34,6 +34,13 @@ class RayOptions:
     batch_docs: int = 16  # documents per Pipeline.run: the same for both executors
 
 
+def executor_from_params(params: dict):
+    """``make_executor`` from a command's parsed flags (``options.EXECUTOR_FLAGS``)."""
+    return make_executor(params["executor"], params.get("ray_address"), params.get("workers"),
+                         params.get("worker_cpus"), params.get("worker_gpus"),
+                         params.get("batch_docs"))
+
+
 def make_executor(name: str, address: str | None = None, workers: int | None = None,
                   worker_cpus: float | None = None, worker_gpus: float | None = None,
                   batch_docs: int | None = None):

@@ -1,9 +1,12 @@
-"""Option aliases shared by the commands (``Annotated`` types), so each reads the same."""
+"""Option aliases shared by the commands (``Annotated`` types), so each reads the same,
+and ``shared_flags``, which declares a group of them on a command once for all."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_type_hints
 
 import typer
 
@@ -121,3 +124,51 @@ Debug = Annotated[bool, typer.Option(
     "--debug", help="Print the traceback of an unexpected error (it always goes to a log).")]
 # Accepted anywhere on the command line: the app moves them before the command name.
 VERBOSITY_FLAGS = ("--quiet", "-q", "--verbose", "-v", "--debug")
+
+
+# name: (alias, default). The model and generation flags of every command that runs
+# models (run, eval, config show); they reach the command as ``ModelOptions``.
+MODEL_FLAGS = {
+    "summariser": (SummariserOpt, None), "translator": (TranslatorOpt, None),
+    "strategy": (Strategy, None), "preset": (Preset, None), "prompt": (PromptName, None),
+    "prompt_file": (PromptFile, None), "model_kind": (ModelKind, None),
+    "device": (Device, None), "dtype": (Dtype, None), "batch_size": (BatchSize, None),
+    "beams": (Beams, None), "threads": (Threads, None), "backend": (Backend, None),
+    "quantize": (Quantize, None), "config": (ConfigFile, None),
+    "allow_pickle": (AllowPickle, False),
+}
+# Where the work runs (run, eval); read with ``executor.executor_from_params``.
+EXECUTOR_FLAGS = {
+    "executor": (Executor, "local"), "ray_address": (RayAddress, None),
+    "workers": (Workers, None), "worker_cpus": (WorkerCpus, None),
+    "worker_gpus": (WorkerGpus, None), "batch_docs": (BatchDocs, None),
+}
+
+
+def shared_flags(*groups: dict):
+    """Add the flags of ``groups`` to a command, after its own.
+
+    Typer builds options from the signature, so the flags are appended to it; the
+    command itself does not take them as arguments but reads them from ``ctx.params``
+    (``ModelOptions.from_params``), so three commands do not repeat sixteen lines.
+    """
+    names = {name for group in groups for name in group}
+
+    def decorate(command):
+        hints = get_type_hints(command, include_extras=True)
+        own = [p.replace(annotation=hints.get(p.name, p.annotation))
+               for p in inspect.signature(command).parameters.values()]
+        added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                   annotation=alias)
+                 for group in groups for name, (alias, default) in group.items()]
+
+        @functools.wraps(command)
+        def with_flags(*args, **kwargs):
+            return command(*args, **{k: v for k, v in kwargs.items() if k not in names})
+
+        params = own + added
+        with_flags.__signature__ = inspect.Signature(params)
+        with_flags.__annotations__ = {p.name: p.annotation for p in params}
+        return with_flags
+
+    return decorate

@@ -144,7 +144,7 @@ class DiesOnce:
 def test_actor_killed_mid_run_every_document_written_once(cluster, model_args, tmp_path,
                                                           monkeypatch):
     from ray import cloudpickle
-    from summarise.commands.run import build_settings, summarise_to
+    from summarise.commands.run import summarise_to
     from summarise.console import QUIET, Reporter
     from summarise.executor import RayOptions
     from summarise.output import RunDirectory
@@ -160,8 +160,7 @@ def test_actor_killed_mid_run_every_document_written_once(cluster, model_args, t
     real_write = RunDirectory.write
     monkeypatch.setattr(RunDirectory, "write",
                         lambda self, result: writes.append(result.id) or real_write(self, result))
-    settings = build_settings(None, ["de"], ["short"], model_args[1], None, "de", None, "auto",
-                              "fp32", None, None, None, False)
+    settings = german_settings(model_args[1])
     executor = RayExecutor(RayOptions(address=cluster.address, workers=2, batch_docs=4))
     executor.worker_class = worker
 
@@ -194,6 +193,14 @@ def test_eval_on_ray_predicts_what_a_local_eval_predicts(cli, cluster, tiny_mode
     assert {Path(m["path"]).name for m in system["models"].values()} == {"mt5", "marian-en-de"}
 
 
+def german_settings(summariser: str):
+    from summarise.layers import ModelOptions, settings_from_options
+
+    return settings_from_options(ModelOptions(lang=("de",), length=("short",),
+                                              summariser=summariser, source_lang="de",
+                                              dtype="fp32"))
+
+
 class ModelMissingOnNode:
     """Mixed into the worker: this node lacks the model."""
 
@@ -206,7 +213,7 @@ class ModelMissingOnNode:
 @pytest.mark.ray
 def test_a_worker_error_is_the_message_not_a_ray_traceback(cluster, model_args, tmp_path):
     from ray import cloudpickle
-    from summarise.commands.run import build_settings, summarise_to
+    from summarise.commands.run import summarise_to
     from summarise.console import QUIET, Reporter
     from summarise.errors import ModelUnavailable
     from summarise.executor import RayOptions
@@ -217,8 +224,7 @@ def test_a_worker_error_is_the_message_not_a_ray_traceback(cluster, model_args, 
     german_documents(tmp_path / "docs", 2)
     executor = RayExecutor(RayOptions(address=cluster.address, workers=1))
     executor.worker_class = type("Missing", (ModelMissingOnNode, PipelineWorker), {})
-    settings = build_settings(None, ["de"], ["short"], model_args[1], None, "de", None, "auto",
-                              "fp32", None, None, None, False)
+    settings = german_settings(model_args[1])
     with pytest.raises(ModelUnavailable, match="not on this node"):
         summarise_to(Reporter(QUIET), settings, find_sources([tmp_path / "docs"]),
                      tmp_path / "out", "json", executor=executor)

@@ -16,29 +16,14 @@ FORMATS = ("text", "json")
 
 
 @app.command("show")
+@opt.shared_flags(opt.MODEL_FLAGS)
 def show(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
                                      help="text or json.")] = "text",
     lang: opt.Langs = None,
     length: opt.Lengths = None,
-    summariser: opt.SummariserOpt = None,
-    translator: opt.TranslatorOpt = None,
     source_lang: opt.SourceLang = None,
-    strategy: opt.Strategy = None,
-    preset: opt.Preset = None,
-    prompt: opt.PromptName = None,
-    prompt_file: opt.PromptFile = None,
-    model_kind: opt.ModelKind = None,
-    device: opt.Device = None,
-    dtype: opt.Dtype = None,
-    batch_size: opt.BatchSize = None,
-    beams: opt.Beams = None,
-    threads: opt.Threads = None,
-    backend: opt.Backend = None,
-    quantize: opt.Quantize = None,
-    config: opt.ConfigFile = None,
-    allow_pickle: opt.AllowPickle = False,
 ) -> None:
     """Print every setting with its value and its origin: default, a config file, the
     preset, or a flag. Takes the same model flags as `run` to show what they change."""

@@ -10,7 +10,7 @@ import typer
 from .. import options as opt
 from ..console import current_reporter
 from ..errors import UsageError
-from ..executor import make_executor
+from ..executor import executor_from_params
 
 HELP = """\
 Score abstracts against human reference summaries, with bootstrap confidence intervals.
@@ -50,6 +50,7 @@ LengthsOpt = Annotated[list[str] | None, typer.Option(
     "nearest the references' median length; every length for --seeds]", show_default=False)]
 
 
+@opt.shared_flags(opt.MODEL_FLAGS, opt.EXECUTOR_FLAGS)
 def eval_command(
     ctx: typer.Context,
     dataset: Annotated[Path | None, typer.Argument(
@@ -110,39 +111,17 @@ def eval_command(
     resamples: Annotated[int, typer.Option(
         "--bootstrap", metavar="N", min=0, help="Bootstrap resamples for the 95% CIs.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", metavar="N", help="Bootstrap seed.")] = 12345,
-    summariser: opt.SummariserOpt = None,
-    translator: opt.TranslatorOpt = None,
-    strategy: opt.Strategy = None,
-    preset: opt.Preset = None,
-    prompt: opt.PromptName = None,
-    prompt_file: opt.PromptFile = None,
-    model_kind: opt.ModelKind = None,
-    device: opt.Device = None,
-    dtype: opt.Dtype = None,
-    batch_size: opt.BatchSize = None,
-    beams: opt.Beams = None,
-    threads: opt.Threads = None,
-    backend: opt.Backend = None,
-    quantize: opt.Quantize = None,
-    config: opt.ConfigFile = None,
-    allow_pickle: opt.AllowPickle = False,
-    executor: opt.Executor = "local",
-    ray_address: opt.RayAddress = None,
-    workers: opt.Workers = None,
-    worker_cpus: opt.WorkerCpus = None,
-    worker_gpus: opt.WorkerGpus = None,
-    batch_docs: opt.BatchDocs = None,
 ) -> None:
     from ..layers import ModelOptions
 
-    runner = make_executor(executor, ray_address, workers, worker_cpus, worker_gpus, batch_docs)
+    runner = executor_from_params(ctx.params)
     # The model flags of `run` (the same options), read from the parsed parameters.
     _eval(current_reporter(), dataset, seeds, system, predictions, out, length, summary_lang,
           references, stemmer, metric, limit, resamples, seed,
           ModelOptions.from_params(ctx.params), strict, group_by or [],
           dict(text_field=text_field, summary_field=summary_field, config=dataset_config,
                split=split),
-          runner if runner.name == "ray" else None, batch_docs)
+          runner if runner.name == "ray" else None, ctx.params["batch_docs"])
 
 
 def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths, summary_lang,

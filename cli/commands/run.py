@@ -14,7 +14,7 @@ from .. import options as opt
 from ..console import Reporter, current_reporter
 from ..documents import Failure
 from ..errors import UsageError
-from ..executor import make_executor
+from ..executor import executor_from_params
 from ..output import FORMATS, RunDirectory, print_result
 from ..reading import find_sources
 
@@ -66,6 +66,7 @@ to do); rerun the same command to resume.
 """
 
 
+@opt.shared_flags(opt.MODEL_FLAGS, opt.EXECUTOR_FLAGS)
 def run(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to summarise.",
@@ -76,24 +77,10 @@ def run(
                                              metavar="DIR", show_default=False)] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, markdown or json.",
                                      metavar="FORMAT")] = "text",
-    summariser: opt.SummariserOpt = None,
-    translator: opt.TranslatorOpt = None,
     source_lang: opt.SourceLang = None,
-    strategy: opt.Strategy = None,
-    preset: opt.Preset = None,
-    prompt: opt.PromptName = None,
-    prompt_file: opt.PromptFile = None,
-    model_kind: opt.ModelKind = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Print the prompts each document, language and length would get, "
         "then exit without loading any model.")] = False,
-    device: opt.Device = None,
-    dtype: opt.Dtype = None,
-    batch_size: opt.BatchSize = None,
-    beams: opt.Beams = None,
-    threads: opt.Threads = None,
-    backend: opt.Backend = None,
-    quantize: opt.Quantize = None,
     glob: opt.Globs = None,
     text_field: opt.TextField = "text",
     force: Annotated[bool, typer.Option(
@@ -104,21 +91,13 @@ def run(
         "--doc-timeout", min=0.1, metavar="SECONDS", show_default=False,
         help="A document still being summarised after SECONDS fails (the batch goes "
         "on).")] = None,
-    config: opt.ConfigFile = None,
-    allow_pickle: opt.AllowPickle = False,
-    executor: opt.Executor = "local",
-    ray_address: opt.RayAddress = None,
-    workers: opt.Workers = None,
-    worker_cpus: opt.WorkerCpus = None,
-    worker_gpus: opt.WorkerGpus = None,
-    batch_docs: opt.BatchDocs = None,
 ) -> None:
     from ..layers import ModelOptions, settings_from_options
 
     reporter = current_reporter()
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-    runner = make_executor(executor, ray_address, workers, worker_cpus, worker_gpus, batch_docs)
+    runner = executor_from_params(ctx.params)
     settings = settings_from_options(ModelOptions.from_params(ctx.params))
     sources = without_outputs(find_sources(paths, tuple(glob or ())), out)
     if not sources:
@@ -172,11 +151,12 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
     from ..models import ModelRegistry
     from ..pipeline import Pipeline, Skipped
 
-    if registry is None:
-        from ..plan import directions, possible_plans
+    if registry is None:  # a Python caller: the same checks as the command, minus --out
+        from ..plan import possible_plans
+        from ..preflight import preflight
 
         registry = ModelRegistry(settings, notify=reporter.info)
-        registry.check(directions(possible_plans(settings)))  # fail fast, before torch loads
+        preflight(settings, registry, possible_plans(settings))
     pipeline = Pipeline(settings, registry)
     executor = executor or LocalExecutor()
     models = executor.models if executor.name == "ray" else registry.manifest
