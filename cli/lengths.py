@@ -76,18 +76,21 @@ def tokens_per_word(tokenizer, lang: str) -> float:
 
 
 def budget(preset: LengthPreset, ratio: float, generation: Generation | None = None,
-           floor: float = MIN_FACTOR) -> TokenBudget:
+           floor: float = MIN_FACTOR, limit: int | None = None) -> TokenBudget:
     """Token budget for one preset given a tokens-per-word ratio.
 
     ``floor`` is the share of the target a model must write before it may stop (0: none).
+    ``limit``: the most tokens the decoder can write at all (``output_window``).
     Benchmarks (``generation.force_lengths``) make every call write its whole budget, so
     that timings compare equal work; that is decided here, not in each model family.
     """
     target = preset.words * ratio
     most = max(2, math.ceil(target * MAX_TOKEN_FACTOR))
+    if limit is not None:
+        most = min(most, limit)
     if generation is not None and generation.force_lengths:
         return TokenBudget(most, most)
-    least = max(1, math.floor(target * floor)) if floor else 0
+    least = min(most, max(1, math.floor(target * floor))) if floor else 0
     return TokenBudget(min_new_tokens=least, max_new_tokens=most)
 
 

@@ -26,7 +26,7 @@ from ..errors import ModelUnavailable, UsageError
 from ..lengths import LengthPreset, budget, tokens_per_word
 from .base import Generated
 from .hub import ModelRef
-from .seq2seq import Seq2SeqSummariser, decode
+from .seq2seq import Seq2SeqSummariser, decode, output_window
 from .translator import Seq2SeqTranslator
 
 CONVERTED_MARK = "summarise-converted.txt"  # written last: a folder without it is unfinished
@@ -232,7 +232,8 @@ class CT2Summariser(Seq2SeqSummariser):
     def summarise(self, texts: list[str], lang: str, presets: list[LengthPreset],
                   out_lang: str | None = None) -> list[list[Generated]]:
         ratio = tokens_per_word(self.loaded.tokenizer, lang)
-        budgets = [budget(p, ratio, self.generation) for p in presets]
+        budgets = [budget(p, ratio, self.generation, limit=output_window(self.loaded.config))
+                   for p in presets]
         pieces = {prefix: self._pieces(texts, prefix)
                   for prefix in dict.fromkeys(self.prefixes(p) for p in presets)}
         rows: list[list[Generated]] = [[] for _ in texts]

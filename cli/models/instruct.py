@@ -16,7 +16,7 @@ from ..postprocess import clean_chat_output
 from ..prompting import PromptTemplate, RenderedPrompt
 from .base import Generated
 from .runtime import LoadedModel
-from .seq2seq import decode, generate_kwargs, input_window
+from .seq2seq import decode, generate_kwargs, input_window, output_window
 
 
 def empty_prompt(template: PromptTemplate) -> RenderedPrompt:
@@ -59,7 +59,7 @@ class InstructSummariser:
         for preset in presets:
             prompts = [self.template.render(t, out_lang, lang, preset, self.markers).as_text()
                        for t in texts]
-            spend = budget(preset, ratio, self.generation)
+            spend = budget(preset, ratio, self.generation, limit=output_window(self.loaded.config))
             sizes = [len(ids) for ids in tokenizer(prompts)["input_ids"]]
             written: dict[int, Generated] = {}
             for batch in length_sorted_batches(sizes, self.generation.batch_size):

@@ -34,6 +34,15 @@ def input_window(loaded: LoadedModel) -> int:
     return DEFAULT_WINDOW
 
 
+def output_window(config) -> int | None:
+    """Most tokens the decoder can write: a learned position table (BART, Marian) ends,
+    one position going to the decoder's start token; relative positions (T5) do not."""
+    if getattr(config, "relative_attention_num_buckets", None):
+        return None
+    positions = getattr(config, "max_position_embeddings", None)
+    return int(positions) - 1 if positions else None
+
+
 class TaskPrefixes:
     """The text put before a document, per length preset, from the model's config."""
 
@@ -92,7 +101,8 @@ class Seq2SeqSummariser:
 
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         ratio = tokens_per_word(tokenizer, lang)
-        budgets = [budget(p, ratio, self.generation) for p in presets]
+        budgets = [budget(p, ratio, self.generation, limit=output_window(self.loaded.config))
+                   for p in presets]
         # Lengths that share a prefix share one encoder pass.
         by_prefix: dict[str, list[int]] = {}
         for index, preset in enumerate(presets):
