@@ -209,7 +209,7 @@ def _model_named(settings, step) -> str:
     return f" · {settings.translators.get(step.direction, 'no translator given')}"
 
 
-def _print_prompts(item, src: str, plan, step, settings, template, kind: str, prefix: str,
+def _print_prompts(item, src: str, plan, step, settings, template, kind: str, prefix,
                    presets: list[LengthPreset], tokenizer, markers) -> None:
     """The model input of one summariser step, per length."""
     if step.reads == SOURCE:
@@ -222,17 +222,20 @@ def _print_prompts(item, src: str, plan, step, settings, template, kind: str, pr
                   f"({preset.describe()}) · {plan.outcome(step)}")
         if template is None:
             print(format_prompt(header + f" · {settings.summariser} takes no prompt",
-                                RenderedPrompt("", prefix + text), "seq2seq"))
+                                RenderedPrompt("", prefix(preset) + text), "seq2seq"))
         else:
             prompt = template.render(text, step.writes, step.reads_lang, preset, markers)
             print(format_prompt(header + f" · prompt {template.name} ({template.origin})",
                                 prompt, kind, _exact_input(tokenizer, prompt, kind)))
 
 
-def _kind_for_dry_run(reporter: Reporter, registry, settings) -> tuple[str, str]:
-    """The model kind (and task prefix of a plain summariser), from its files or name."""
+def _kind_for_dry_run(reporter: Reporter, registry, settings):
+    """The model kind, and the task prefix of a plain summariser per length preset (from
+    the model's config, as a run takes it), from its files or name."""
+    from types import SimpleNamespace
+
     from ..models.kinds import a_kind, check_fits, guess_kind, kind_of, read_config
-    from ..models.seq2seq import PREFIXES
+    from ..models.seq2seq import TaskPrefixes
 
     name = settings.summariser
     try:
@@ -242,7 +245,10 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings) -> tuple[str, str]
         reporter.warn(f"{name} is not on this machine; by its name it is taken for "
                       f"{a_kind(kind)} (set --model-kind if that is wrong)")
         check_fits(kind, settings, name)
-        return kind, ""
+        return kind, lambda preset: ""
     kind = kind_of(name, path, settings.model_kind)
     check_fits(kind, settings, name)
-    return kind, PREFIXES.get(read_config(path).get("model_type"), "")
+    config = read_config(path)
+    return kind, TaskPrefixes(SimpleNamespace(
+        model_type=config.get("model_type"),
+        task_specific_params=config.get("task_specific_params")))
