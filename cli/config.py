@@ -18,10 +18,9 @@ then the file given with ``--config``.  Example::
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-
-import tomllib
 
 from .config_schema import BACKENDS, DTYPES, LANGS, MODEL_KINDS, QUANTIZE, check_config
 from .errors import PreflightError, UsageError

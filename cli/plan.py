@@ -13,19 +13,10 @@ drift from what a run does.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
+from enum import StrEnum
 
 from .errors import UsageError
-
-if sys.version_info >= (3, 11):
-    from enum import StrEnum
-else:  # pragma: no cover - Python 3.10
-    from enum import Enum
-
-    class StrEnum(str, Enum):
-        def __str__(self) -> str:
-            return str(self.value)
 
 
 class Strategy(StrEnum):

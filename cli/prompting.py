@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import re
 import string
+import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-import tomllib
 
 from .controltokens import neutralise
 from .errors import UsageError

@@ -13,10 +13,10 @@ import importlib.metadata
 import pkgutil
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 from reading_samples import GERMAN, HTML_PAGE, NAV
 
 ROOT = Path(__file__).resolve().parents[1]
