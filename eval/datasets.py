@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -136,6 +137,17 @@ def parse_dataset(raw: bytes, origin: str, name: str, limit: int | None = None,
     except UnicodeDecodeError:
         raise UsageError(f"{origin}: is not UTF-8 text") from None
     rows: list[tuple[int, dict]] = []
+    for number, data in json_objects(text, origin):
+        if fields != ("text", "summary"):
+            data = {**data, "text": data.get(fields[0]), "summary": data.get(fields[1])}
+        rows.append((number, data))
+    return _build(rows, origin, name, hashlib.sha256(raw).hexdigest(), limit, summary_lang,
+                  references, "line")
+
+
+def json_objects(text: str, origin: str) -> Iterator[tuple[int, dict]]:
+    """The JSON object of each non-blank line, with its line number; a line that is not
+    one is a ``UsageError`` naming ``origin`` and the line."""
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -145,11 +157,7 @@ def parse_dataset(raw: bytes, origin: str, name: str, limit: int | None = None,
             raise UsageError(f"{origin} line {number}: not valid JSON ({exc.msg})") from None
         if not isinstance(data, dict):
             raise UsageError(f"{origin} line {number}: expected a JSON object")
-        if fields != ("text", "summary"):
-            data = {**data, "text": data.get(fields[0]), "summary": data.get(fields[1])}
-        rows.append((number, data))
-    return _build(rows, origin, name, hashlib.sha256(raw).hexdigest(), limit, summary_lang,
-                  references, "line")
+        yield number, data
 
 
 def parse_records(records: list[dict], origin: str, name: str, sha256: str,

@@ -6,7 +6,6 @@ written in the record's ``summary_lang``.  ``make_system`` reads the ``--system`
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from .baselines import lead_summary, textrank_summary
-from .datasets import Record
+from .datasets import Record, json_objects
 from .text import Analyzer
 
 Advance = Callable[..., None]
@@ -212,20 +211,13 @@ class PredictionsFile(System):
 
 def _read_predictions(path: Path) -> Iterable[dict]:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"--predictions {path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--predictions {path}: cannot be read as UTF-8 ({exc})") from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{path} line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(
-                row.get("text"), str):
+    for number, row in json_objects(text, str(path)):
+        if not isinstance(row.get("id"), str) or not isinstance(row.get("text"), str):
             raise UsageError(f"{path} line {number}: needs string fields 'id' and 'text'")
         yield row
 
