@@ -7,22 +7,41 @@ become a Ray Dataset; ``map_batches`` hands each to a ``PipelineWorker`` actor h
 ``Pipeline`` (models loaded once per actor), and the driver gets a row per document back,
 written by ``record_run`` exactly as a local run's results are.
 
-Ray Data restarts an actor that dies (``max_restarts``) and retries the batch it held
-(``max_task_retries``); a batch's rows reach the driver only once the batch is done,
-and ``record_run`` keeps the first result per id, so nothing is lost or written twice.
+Inside the actor each batch goes through ``isolation.run_batch``, as it does locally: a
+document the models fail on (or that runs past ``--doc-timeout``) comes back as a
+``Failure`` row and the rest of its batch is summarised.
+
+A document that kills the actor's process cannot be caught there. Ray restarts a dead
+actor (``max_restarts``) and runs the batch again, ``ATTEMPTS`` times in all
+(``max_task_retries``); a batch that used them up is left out of the dataset
+(``max_errored_blocks``), and the driver sees which documents did not come back. It runs
+each of those again in a batch of its own, ``ATTEMPTS`` times at most, so a death now
+names its document; one that still kills its worker becomes a ``Failure``. An actor runs
+one batch at a time (``max_tasks_in_flight_per_actor=1``), so a death costs only the
+batch that caused it. A batch's rows reach the driver only once the batch is done, and
+the driver keeps the first result per id, so nothing is lost or written twice.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
+import logging
 import os
+import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 
-from .documents import Document, Source
+from .documents import Document, Failure, Source
 from .errors import SummariseError, UsageError
 from .executor import Item, OnRead, RayOptions, Skip, Stop
 
-COLUMNS = ("id", "source", "result", "models", "error")
+COLUMNS = ("key", "id", "source", "result", "failure", "models", "error")
+# Tries of one batch on the actors before its documents are tried alone, and tries of a
+# document alone before it is a failure: a death by chance (a node lost) is survived,
+# a document that kills its worker every time costs 2 + 2 deaths, not a run.
+ATTEMPTS = 2
 # Environment a worker on this machine needs to find models as the driver does.
 FORWARDED_ENV = ("HF_HOME", "HF_HUB_CACHE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE",
                  "XDG_CACHE_HOME", "TOKENIZERS_PARALLELISM")
@@ -34,6 +53,11 @@ def batch_row(documents: list[Document], key: str = "") -> dict:
     return {"key": key, "documents": json.dumps(
         [{"id": d.id, "source": d.source, "text": d.text, "lang": d.lang, "meta": d.meta}
          for d in documents], ensure_ascii=False)}
+
+
+def unpack(row: dict) -> tuple[str, list[Document]]:
+    """A ``batch_row`` back as its key and documents."""
+    return row["key"], [Document(**d) for d in json.loads(row["documents"])]
 
 
 def table(rows: list[dict]):
@@ -58,7 +82,7 @@ class PipelineWorker:
     share one set of models.
     """
 
-    def __init__(self, settings: dict, cwd: str):
+    def __init__(self, settings: dict, cwd: str, doc_timeout: float | None = None):
         from .models import ModelRegistry
         from .pipeline import Pipeline
 
@@ -66,27 +90,74 @@ class PipelineWorker:
         registry = ModelRegistry(next(iter(settings.values())))
         self.pipelines = {key: Pipeline(each, registry) for key, each in settings.items()}
         self.registry = registry
+        self.doc_timeout = doc_timeout
+        self.broken: SummariseError | None = None  # reported by the first call
+        try:  # every plan summarises: load it now, not within a document's --doc-timeout
+            registry.summariser()
+        except SummariseError as exc:
+            self.broken = exc
 
     def __call__(self, batch):
-        """Summarise each batch row (a batch of documents) into one row per document.
+        """Summarise each batch row (a batch of documents) into one row per document:
+        its result, or its ``Failure`` (``isolation.run_batch``, as in a local run).
 
         An error meant for the user (a model missing on this node) comes back as a row,
         since Ray would hand the driver a traceback where the message was."""
+        from .isolation import run_batch
+
         out = []
         try:
+            if self.broken:
+                raise self.broken
             for record in batch.to_pylist():
-                documents = [Document(**d) for d in json.loads(record["documents"])]
-                for result in self.summarise(self.pipelines[record["key"]], documents):
-                    out.append({"id": result.id, "source": result.source, "error": "",
-                                "result": json.dumps(result.to_dict(), ensure_ascii=False)})
+                key, documents = unpack(record)
+                items = run_batch(partial(self.summarise, self.pipelines[key]), documents,
+                                  self.doc_timeout)
+                out.extend(answer_rows(key, documents, items))
         except SummariseError as exc:
-            out = [{"id": "", "source": "", "result": "",
-                    "error": json.dumps([type(exc).__name__, str(exc)])}]
+            out = [{**empty_row(), "error": json.dumps([type(exc).__name__, str(exc)])}]
         models = json.dumps(self.registry.manifest())
         return table([{**r, "models": models} for r in out])
 
     def summarise(self, pipeline, documents: list[Document]):
         return pipeline.run(documents)
+
+
+def empty_row() -> dict:
+    return dict.fromkeys(COLUMNS, "")
+
+
+def answer_rows(key: str, documents: list[Document], items: list) -> Iterator[dict]:
+    """A row per document of a batch, its result or its failure. ``run_batch`` gives a
+    failure per failed document in the batch's order, so the documents without a result
+    get the failures in turn; each row carries the id the driver sent."""
+    results = {item.id: item for item in items if not isinstance(item, Failure)}
+    failures = iter([item for item in items if isinstance(item, Failure)])
+    for document in documents:
+        row = {**empty_row(), "key": key, "id": document.id, "source": document.source}
+        if document.id in results:
+            yield {**row, "result": json.dumps(results[document.id].to_dict(),
+                                               ensure_ascii=False)}
+        elif (failure := next(failures, None)) is not None:
+            yield {**row, "source": failure.source, "failure": failure.reason}
+
+
+def item_from_row(record: dict):
+    """A row the actors sent back, as the DocumentResult or Failure a local run makes."""
+    if record["failure"]:
+        return Failure(record["source"], record["failure"])
+    return result_from_row(record)
+
+
+def died_on(document: Document, alone: int, in_batch: int) -> Failure:
+    """The failure of a document whose worker process died every time it ran it."""
+    times = f"{alone + in_batch} times, {alone} of them alone" if in_batch else f"{alone} times"
+    return Failure(document.source, (
+        f"{document.source}: the Ray worker process died each time it summarised this "
+        f"document ({times}), so it was given up; the other documents went on. Ray's log "
+        "of that node says why (often memory: give each worker more with --worker-cpus, "
+        "--worker-gpus or a bigger node, or split the document), then run the same "
+        "command again to retry it"))
 
 
 def result_from_row(record: dict):
@@ -103,6 +174,7 @@ class RayExecutor:
 
     name = "ray"
     worker_class = PipelineWorker
+    attempts = ATTEMPTS
 
     def __init__(self, options: RayOptions):
         self.options = options
@@ -114,8 +186,7 @@ class RayExecutor:
     def items(self, pipeline, sources: list[Source], text_field: str, skip: Skip | None,
               stop: Stop, on_read: OnRead | None = None,
               doc_timeout: float | None = None) -> Iterator[Item]:
-        """Reading and batching as a local run does; the batches' model work on Ray.
-        (``doc_timeout`` is a local run's: Ray's actors run without it.)"""
+        """Reading and batching as a local run does; the batches' model work on Ray."""
         from .pipeline import document_batches
 
         if any(str(s.path) == "-" for s in sources):
@@ -129,35 +200,74 @@ class RayExecutor:
             else:
                 yield item  # failures and documents up to date: on record at once
         if batches and not stop():
-            yield from self.run_batches({"": pipeline.settings}, batches, stop)
+            yield from self.run_batches({"": pipeline.settings}, batches, stop, doc_timeout)
 
-    def run_batches(self, settings: dict, batches: list[dict], stop: Stop = lambda: False
-                    ) -> Iterator:
-        """DocumentResults of ``batches`` (``batch_row``s), in their order, from the actors."""
+    def run_batches(self, settings: dict, batches: list[dict], stop: Stop = lambda: False,
+                    doc_timeout: float | None = None) -> Iterator:
+        """DocumentResults and Failures of ``batches`` (``batch_row``s) from the actors, in
+        their order; then those of the documents lost with a dead worker, tried alone."""
+        if doc_timeout and not threads_option():
+            raise UsageError("--doc-timeout with --executor ray needs a newer Ray (one whose "
+                             "ActorPoolStrategy takes enable_true_multi_threading, as 2.60's "
+                             "does): pip install -U 'ray[data]'")
         ray = connect(self.options.address)
         try:
-            for record in self.dataset(ray, settings, batches).iter_rows():
-                if record["error"]:
-                    raise user_error(*json.loads(record["error"]))
-                self._models.update(json.loads(record["models"]))
-                yield result_from_row(record)
+            with quiet_skipped_batches():
+                sent = [(key, document, len(documents)) for key, documents in map(unpack, batches)
+                        for document in documents]
+                answered: set[tuple[str, str]] = set()
+                yield from self.answers(ray, settings, batches, stop, doc_timeout, answered)
                 if stop():
                     return
+                lost = [(key, document, size) for key, document, size in sent
+                        if (key, document.id) not in answered]
+                again = [batch_row([document], key) for key, document, size in lost
+                         if size > 1]  # a batch of one already died `attempts` times alone
+                if again:
+                    yield from self.answers(ray, settings, again, stop, doc_timeout, answered)
+                    if stop():
+                        return
+                for key, document, size in lost:
+                    if (key, document.id) not in answered:
+                        yield died_on(document, self.attempts,
+                                      self.attempts if size > 1 else 0)
         finally:
             ray.shutdown()
 
-    def dataset(self, ray, settings: dict, batches: list[dict]):
+    def answers(self, ray, settings: dict, batches: list[dict], stop: Stop,
+                doc_timeout: float | None, answered: set) -> Iterator:
+        """One pass of ``batches`` over the actors; ``answered`` gains each (key, id)."""
+        for record in self.dataset(ray, settings, batches, doc_timeout).iter_rows():
+            if record["error"]:
+                raise user_error(*json.loads(record["error"]))
+            self._models.update(json.loads(record["models"]))
+            answered.add((record["key"], record["id"]))
+            yield item_from_row(record)
+            if stop():
+                return
+
+    def dataset(self, ray, settings: dict, batches: list[dict],
+                doc_timeout: float | None = None):
         """Batches of documents -> one actor call each -> a row per document, lazily."""
         options = self.options
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True  # stdout in input order, as locally
-        # Ray Data restarts a dead actor and retries its batch (its defaults:
-        # max_restarts=-1, max_task_retries=-1).
+        context.max_errored_blocks = -1  # a batch whose worker kept dying: see run_batches
         workers = min(options.workers or self.fitting_workers(ray), len(batches))
-        return ray.data.from_items(batches, override_num_blocks=len(batches)).map_batches(
-            self.worker_class, fn_constructor_kwargs={"settings": settings, "cwd": os.getcwd()},
-            batch_size=1, batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(size=workers),
-            num_cpus=options.worker_cpus, num_gpus=options.worker_gpus or None)
+        # One batch in flight per actor: a death then fails only the batch that caused it.
+        # The actor's own thread runs the batch, so --doc-timeout's SIGALRM reaches it.
+        main_thread = {name: True for name in [threads_option()] if name}
+        pool = ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1,
+                                          **main_thread)
+        kwargs = {"settings": settings, "cwd": os.getcwd(), "doc_timeout": doc_timeout}
+        with warnings.catch_warnings():
+            # Ray 2.60 deprecates **ray_remote_args but names no other way to bound retries.
+            warnings.filterwarnings("ignore", message=".*ray_remote_args.*is deprecated")
+            return ray.data.from_items(batches, override_num_blocks=len(batches)).map_batches(
+                self.worker_class, fn_constructor_kwargs=kwargs, batch_size=1,
+                batch_format="pyarrow", compute=pool, num_cpus=options.worker_cpus,
+                num_gpus=options.worker_gpus or None,
+                max_restarts=-1, max_task_retries=self.attempts - 1)
 
     def fitting_workers(self, ray) -> int:
         """As many actors as the cluster has room for, by GPUs if each needs one, else CPUs."""
@@ -169,6 +279,31 @@ class RayExecutor:
                                  f"has {resources.get('GPU', 0):g} GPU(s)")
             return int(room)
         return max(1, int(resources.get("CPU", 1) / max(self.options.worker_cpus, 1e-9)))
+
+
+def threads_option() -> str | None:
+    """The ActorPoolStrategy flag that runs a batch on the actor's main thread (Ray
+    Data otherwise calls it from a helper thread, where SIGALRM cannot reach), if this
+    Ray has it."""
+    from ray.data import ActorPoolStrategy
+
+    name = "enable_true_multi_threading"
+    return name if name in inspect.signature(ActorPoolStrategy).parameters else None
+
+
+@contextmanager
+def quiet_skipped_batches() -> Iterator[None]:
+    """Ray Data logs a traceback for each batch it leaves out (``max_errored_blocks``);
+    that batch's documents are tried again alone, or reported as failures, by us."""
+    def keep(record: logging.LogRecord) -> bool:
+        return "Ignoring this exception" not in record.getMessage()
+
+    logger = logging.getLogger("ray.data._internal.execution.streaming_executor_state")
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
 
 
 def connect(address: str | None):

@@ -160,10 +160,15 @@ class PipelineSystem(System):
     def results(self, settings: dict, batches: list, advance: Advance):
         """Each batch through its language's Pipeline: here, or on Ray's actors."""
         if self.executor is not None:
+            from ..documents import Failure
+            from ..errors import SummariseError
             from ..ray_executor import batch_row
 
             rows = [batch_row(documents, key) for key, documents in batches]
             for result in self.executor.run_batches(settings, rows):
+                if isinstance(result, Failure):  # scores need every document, as locally
+                    raise SummariseError(f"{result.describe()}; an evaluation needs a "
+                                         "summary of every document")
                 yield result
                 advance(1, result.id)  # per document, so the rate is per document
             return

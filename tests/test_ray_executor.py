@@ -228,3 +228,111 @@ def test_a_worker_error_is_the_message_not_a_ray_traceback(cluster, model_args, 
     with pytest.raises(ModelUnavailable, match="not on this node"):
         summarise_to(Reporter(QUIET), settings, find_sources([tmp_path / "docs"]),
                      tmp_path / "out", "json", executor=executor)
+
+
+def trouble(documents) -> None:
+    """What the model does to two of the documents: raises on doc01, hangs on doc06."""
+    ids = {d.id for d in documents}
+    if "doc01" in ids:
+        raise RuntimeError("the tokenizer choked on doc01")
+    if "doc06" in ids:
+        import time
+
+        time.sleep(120)  # stopped by --doc-timeout, or the test takes minutes
+
+
+class Troubled:
+    """Mixed into the worker: ``trouble`` before the real model work."""
+
+    def summarise(self, pipeline, documents):
+        trouble(documents)
+        return super().summarise(pipeline, documents)
+
+
+def run_on(executor, src, out, model_args, **options) -> int:
+    from summarise.commands.run import build_settings, summarise_to
+    from summarise.console import QUIET, Reporter
+    from summarise.reading import find_sources
+
+    settings = build_settings(None, ["de"], ["short"], model_args[1], None, "de", None, "auto",
+                              "fp32", None, None, None, False)
+    return summarise_to(Reporter(QUIET), settings, find_sources([src]), out, "json",
+                        executor=executor, **options)
+
+
+@pytest.mark.ray
+def test_a_document_the_model_fails_on_is_the_failure_row_a_local_run_writes(
+        cluster, model_args, tmp_path, monkeypatch):
+    """doc01 raises inside an actor and doc06 runs past --doc-timeout: each is the failure
+    a local run records (isolation.run_batch in the actor), and the rest are written."""
+    from ray import cloudpickle
+    from summarise.executor import LocalExecutor, RayOptions
+    from summarise.pipeline import Pipeline
+    from summarise.ray_executor import PipelineWorker, RayExecutor
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    src = tmp_path / "docs"
+    german_documents(src, 7)  # batches of 3: [00 01 02] [03 04 05] [06]
+    executor = RayExecutor(RayOptions(address=cluster.address, workers=2, batch_docs=3))
+    executor.worker_class = type("Troubled", (Troubled, PipelineWorker), {})
+    assert run_on(executor, src, tmp_path / "ray", model_args, doc_timeout=3) == 1
+
+    real_run = Pipeline.run
+    monkeypatch.setattr(Pipeline, "run",
+                        lambda self, documents: trouble(documents) or real_run(self, documents))
+    assert run_on(LocalExecutor(3), src, tmp_path / "local", model_args, doc_timeout=3) == 1
+
+    ours, theirs = manifest(tmp_path / "ray"), manifest(tmp_path / "local")
+    assert ours["failures"] == theirs["failures"]
+    reasons = [f["reason"] for f in ours["failures"]]
+    assert len(reasons) == 2
+    assert "doc01.txt: could not be summarised (RuntimeError: the tokenizer choked" in reasons[0]
+    assert "doc06.txt: took longer than --doc-timeout 3 s" in reasons[1]
+    assert sorted(ours["documents"]) == [f"doc{i:02d}" for i in (0, 2, 3, 4, 5)]
+    assert outputs(tmp_path / "ray") == outputs(tmp_path / "local")
+
+
+class DiesEveryTime:
+    """Mixed into the worker: the actor process exits hard whenever doc04 is in its batch."""
+
+    deaths: Path
+
+    def summarise(self, pipeline, documents):
+        if any(d.id == "doc04" for d in documents):
+            with self.deaths.open("a") as log:
+                log.write(f"{[d.id for d in documents]}\n")
+            os._exit(1)
+        return super().summarise(pipeline, documents)
+
+
+@pytest.mark.ray
+def test_a_document_that_kills_its_worker_every_time_is_a_bounded_failure(
+        cluster, model_args, tmp_path, monkeypatch):
+    from ray import cloudpickle
+    from summarise.executor import RayOptions
+    from summarise.output import RunDirectory
+    from summarise.ray_executor import PipelineWorker, RayExecutor
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    src, out, deaths = tmp_path / "docs", tmp_path / "out", tmp_path / "deaths"
+    german_documents(src, 6)  # batches [00 01 02] [03 04 05]
+    executor = RayExecutor(RayOptions(address=cluster.address, workers=2, batch_docs=3))
+    executor.worker_class = type("Dying", (DiesEveryTime, PipelineWorker), {"deaths": deaths})
+    # One try each: a death costs an actor restart (seconds). The default (2) is what
+    # test_actor_killed_mid_run_every_document_written_once needs: its batch's 2nd try works.
+    executor.attempts = 1
+    writes: list[str] = []
+    real_write = RunDirectory.write
+    monkeypatch.setattr(RunDirectory, "write",
+                        lambda self, result: writes.append(result.id) or real_write(self, result))
+
+    assert run_on(executor, src, out, model_args) == 1
+
+    # one try of its batch, then one of doc04 alone (the others alone worked); no more
+    assert deaths.read_text().splitlines() == ["['doc03', 'doc04', 'doc05']", "['doc04']"]
+    assert sorted(writes) == ["doc00", "doc01", "doc02", "doc03", "doc05"]  # each once
+    failures = manifest(out)["failures"]
+    assert [Path(f["source"]).name for f in failures] == ["doc04.txt"]
+    assert "worker process died each time it summarised this document (2 times, 1 of them " \
+           "alone)" in failures[0]["reason"]
+    assert sorted(manifest(out)["documents"]) == sorted(writes)
