@@ -222,8 +222,10 @@ def document_batches(pipeline: Pipeline, sources: list[Source], batch_docs: int 
                      on_read: Callable[[int], None] | None = None,
                      ) -> Iterator[list[Document] | Failure | Skipped]:
     """Read, skip what is done, detect languages, and cut the rest into the batches that
-    ``Pipeline.run`` gets. Every executor runs these same batches: a summary may depend on
-    what else shares its batch (padding), so the same batches give the same bytes."""
+    ``Pipeline.run`` gets, ``batch_docs`` documents each (the last may be smaller). Every
+    executor runs these same batches: a summary may depend on what else shares its batch
+    (padding), so the same batches give the same bytes; and a JSONL of a million records
+    is written as it goes, and spread over Ray's actors, not run as one batch."""
     batch: list[Document] = []
     for source in sources:
         if stop and stop():
@@ -242,8 +244,10 @@ def document_batches(pipeline: Pipeline, sources: list[Source], batch_docs: int 
                     batch.append(item)
                 except DocumentError as exc:
                     yield Failure(item.source, str(exc))
-        if len(batch) >= batch_docs:
-            yield batch
-            batch = []
+            if len(batch) >= batch_docs:  # also inside a file: a big JSONL is many batches
+                yield batch
+                batch = []
+                if stop and stop():
+                    return
     if batch and not (stop and stop()):
         yield batch
