@@ -155,9 +155,9 @@ def died_on(document: Document, alone: int, in_batch: int) -> Failure:
     return Failure(document.source, (
         f"{document.source}: the Ray worker process died each time it summarised this "
         f"document ({times}), so it was given up; the other documents went on. Ray's log "
-        "of that node says why (often memory: give each worker more with --worker-cpus, "
-        "--worker-gpus or a bigger node, or split the document), then run the same "
-        "command again to retry it"))
+        "of that node says why (often memory: run fewer workers per node with --workers "
+        "or a larger --worker-cpus, or split the document); then run the same command "
+        "again to retry it"))
 
 
 def result_from_row(record: dict):
@@ -213,13 +213,12 @@ class RayExecutor:
         ray = connect(self.options.address)
         try:
             with quiet_skipped_batches():
-                sent = [(key, document, len(documents)) for key, documents in map(unpack, batches)
-                        for document in documents]
                 answered: set[tuple[str, str]] = set()
                 yield from self.answers(ray, settings, batches, stop, doc_timeout, answered)
                 if stop():
                     return
-                lost = [(key, document, size) for key, document, size in sent
+                lost = [(key, document, len(documents))
+                        for key, documents in map(unpack, batches) for document in documents
                         if (key, document.id) not in answered]
                 again = [batch_row([document], key) for key, document, size in lost
                          if size > 1]  # a batch of one already died `attempts` times alone
