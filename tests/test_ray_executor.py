@@ -250,14 +250,12 @@ class Troubled:
 
 
 def run_on(executor, src, out, model_args, **options) -> int:
-    from summarise.commands.run import build_settings, summarise_to
+    from summarise.commands.run import summarise_to
     from summarise.console import QUIET, Reporter
     from summarise.reading import find_sources
 
-    settings = build_settings(None, ["de"], ["short"], model_args[1], None, "de", None, "auto",
-                              "fp32", None, None, None, False)
-    return summarise_to(Reporter(QUIET), settings, find_sources([src]), out, "json",
-                        executor=executor, **options)
+    return summarise_to(Reporter(QUIET), german_settings(model_args[1]), find_sources([src]),
+                        out, "json", executor=executor, **options)
 
 
 @pytest.mark.ray
