@@ -56,10 +56,13 @@ def outputs(trained_models, inputs, tmp_path_factory):
     return {}
 
 
-# The summariser fixture is not trained far enough for its outputs to survive rounding
-# (see test_trained_fixtures): its bf16/int8 agreement is measured, not yet required.
-ROUNDING_ON_WEAK_SUMMARISER = pytest.mark.xfail(
-    strict=False, reason="issue 14: the summariser fixture's margins are too narrow yet")
+# The summariser stops on a sentence count that reaches its stop unit as a small number
+# ((ends - k + 1/2) / positions, under 0.01 late in a long document); int8 activation
+# quantisation (one scale per tensor) rounds it to zero, so int8 outputs run past the
+# lead. Measured: torch int8 and CTranslate2 int8 63.7 % token agreement, 0/24
+# identical (bf16 passes; CTranslate2 fp32 is identical).
+INT8_LOSES_THE_SENTENCE_COUNT = pytest.mark.xfail(
+    strict=True, reason="issue 14: int8 rounds the summariser's sentence count to zero")
 
 
 @pytest.mark.parametrize("part", ["summaries", "de-en", "en-de"])
@@ -68,8 +71,8 @@ def test_fast_path_agrees_with_torch_fp32(trained_models, inputs, reference, out
                                           part, request):
     if engine.startswith("ct2"):
         pytest.importorskip("ctranslate2")
-    if part == "summaries" and engine != "ct2-fp32":
-        request.applymarker(ROUNDING_ON_WEAK_SUMMARISER)
+    if part == "summaries" and engine.endswith("int8"):
+        request.applymarker(INT8_LOSES_THE_SENTENCE_COUNT)
     if engine not in outputs:
         outputs[engine] = engine_outputs(engine, trained_models, *inputs)
     least_agreement, least_identical = THRESHOLDS[engine]
@@ -85,9 +88,8 @@ def test_reference_outputs_are_not_degenerate(reference):
     for part, outputs in reference.items():
         lengths = [len(ids) for ids in outputs]
         assert min(lengths) >= 3, part
-        # Distinct across inputs: summaries come document by document, one per length, and
-        # the fixture may write the same lead for two lengths of one document (it does not
-        # count sentences yet), so compare documents by their first output.
+        # Distinct across inputs: summaries come document by document, one per length;
+        # compare documents by their first output.
         per_input = len(outputs) // DOCUMENTS if part == "summaries" else 1
         firsts = [tuple(ids) for ids in outputs[::per_input]]
         assert len(set(firsts)) == len(firsts), part

@@ -43,29 +43,18 @@ def _held_out_leads(length: str) -> list[tuple[str, str]]:
                          pool="held_out") for i in range(HELD_OUT_DOCS)]
 
 
-def test_summariser_copies_one_sentence_leads_of_unseen_text(trained_models):
-    """A floor under what the 500-step recipe learnt (8 of 20 exact one-sentence leads of
-    held-out text, and most of them ending in end-of-sequence); a random or broken
-    fixture writes none."""
-    examples = _held_out_leads("short")
-    outputs, ended = _generate(trained_models["summariser"], [e[0] for e in examples], 120)
-    exact = sum(" ".join(out.split()) == lead for out, (_, lead) in zip(outputs, examples,
-                                                                          strict=True))
-    assert exact >= 5, exact
-    assert sum(ended) >= 0.75 * HELD_OUT_DOCS
-
-
-@pytest.mark.xfail(strict=True, reason="issue 14 target not reached yet: the 500-step "
-                   "recipe copies one-sentence leads of unseen text exactly in 8/20 cases "
-                   "and does not yet stop after 3 or 6 sentences")
 @pytest.mark.parametrize("length", list(LEAD_SENTENCES))
 def test_summariser_writes_the_lead_sentences_of_unseen_text_and_stops(trained_models, length):
+    """At least 18 of 20 held-out documents (measured: 20/20 at each length) get exactly
+    their first k sentences, and every output ends with end-of-sequence. Whitespace is
+    compared word by word: a corpus sentence with a double space is copied with one."""
     examples = _held_out_leads(length)
     outputs, ended = _generate(trained_models["summariser"], [e[0] for e in examples], 400)
-    exact = sum(" ".join(out.split()) == lead for out, (_, lead) in zip(outputs, examples,
-                                                                          strict=True))
-    wanted = [e[1] for e in examples]
-    assert exact >= 0.9 * HELD_OUT_DOCS, list(zip(outputs, wanted, strict=True))[:3]
+    wanted = [" ".join(e[1].split()) for e in examples]
+    got = [" ".join(out.split()) for out in outputs]
+    exact = sum(a == b for a, b in zip(got, wanted, strict=True))
+    assert exact >= 0.9 * HELD_OUT_DOCS, [(g, w) for g, w in zip(got, wanted, strict=True)
+                                          if g != w][:3]
     assert all(ended), "every lead ends with end-of-sequence, not at the token limit"
 
 
