@@ -56,23 +56,12 @@ def outputs(trained_models, inputs, tmp_path_factory):
     return {}
 
 
-# The summariser stops on a sentence count that reaches its stop unit as a small number
-# ((ends - k + 1/2) / positions, under 0.01 late in a long document); int8 activation
-# quantisation (one scale per tensor) rounds it to zero, so int8 outputs run past the
-# lead. Measured: torch int8 and CTranslate2 int8 63.7 % token agreement, 0/24
-# identical (bf16 passes; CTranslate2 fp32 is identical).
-INT8_LOSES_THE_SENTENCE_COUNT = pytest.mark.xfail(
-    strict=True, reason="issue 14: int8 rounds the summariser's sentence count to zero")
-
-
 @pytest.mark.parametrize("part", ["summaries", "de-en", "en-de"])
 @pytest.mark.parametrize("engine", list(THRESHOLDS))
 def test_fast_path_agrees_with_torch_fp32(trained_models, inputs, reference, outputs, engine,
-                                          part, request):
+                                          part):
     if engine.startswith("ct2"):
         pytest.importorskip("ctranslate2")
-    if part == "summaries" and engine.endswith("int8"):
-        request.applymarker(INT8_LOSES_THE_SENTENCE_COUNT)
     if engine not in outputs:
         outputs[engine] = engine_outputs(engine, trained_models, *inputs)
     least_agreement, least_identical = THRESHOLDS[engine]
