@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from .config import Settings
 from .documents import Document, Failure, Source
-from .errors import DocumentError
+from .errors import DocumentError, SummariseError
 from .langdetect import detect_language
 from .lengths import LengthPreset
 from .longdoc import LongDocStats, summarise_any_length
@@ -90,6 +90,19 @@ class Pipeline:
         if source_lang not in self._plans:
             self._plans[source_lang] = Plan.build(self.settings, source_lang)
         return self._plans[source_lang]
+
+    def directions(self, documents: list[Document]) -> list[tuple[str, str]]:
+        """Translator directions the plans of these (language-checked) documents use."""
+        found = {}
+        for lang in sorted({d.lang for d in documents if d.lang}):
+            try:
+                steps = self.plan(lang).steps
+            except SummariseError:  # the batch reports it when it runs
+                continue
+            for step in steps:
+                if step.role == TRANSLATOR:
+                    found[(step.reads_lang, step.writes)] = True
+        return list(found)
 
     def run(self, documents: list[Document]) -> list[DocumentResult]:
         """Summarise one batch of documents (all must be German or English)."""
@@ -204,11 +217,25 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
     """
     from .isolation import run_batch
 
+    prefetching: list[bool] = []
+
+    def skip_or_prefetch(document: Document) -> bool:
+        """``skip``; and the summariser starts loading at the first document to do, in the
+        background while the rest of the first batch is read (cold start)."""
+        if skip and skip(document):
+            return True
+        if not prefetching and hasattr(pipeline.models, "prefetch_summariser"):
+            prefetching.append(True)
+            pipeline.models.prefetch_summariser()
+        return False
+
     def run(documents: list[Document]) -> list[DocumentResult | Failure]:
+        if hasattr(pipeline.models, "prefetch_translators"):  # loaded while summarising
+            pipeline.models.prefetch_translators(pipeline.directions(documents))
         return run_batch(pipeline.run, documents, doc_timeout)
 
-    for item in document_batches(pipeline, sources, batch_docs, text_field, skip, stop,
-                                 on_read):
+    for item in document_batches(pipeline, sources, batch_docs, text_field,
+                                 skip_or_prefetch, stop, on_read):
         if isinstance(item, list):
             yield from run(item)
         else:

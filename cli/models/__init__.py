@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+from concurrent.futures import Future
+
 from ..config import Settings
 from ..errors import UsageError
 from .base import Generated, Summariser, Translator
@@ -48,6 +52,10 @@ class ModelRegistry:
         self.notify = notify  # called with one-line progress messages (model conversion)
         self._refs: dict[str, ModelRef] = {}
         self._loaded: dict[str, object] = {}
+        self._loading: dict[str, Future] = {}  # names being loaded in the background
+        self._lock = threading.Lock()
+        self._queue: queue.Queue[str] = queue.Queue()
+        self._worker: threading.Thread | None = None
         self._summariser: Summariser | None = None
         self._translators: dict[str, Translator] = {}
 
@@ -82,7 +90,51 @@ class ModelRegistry:
         check_fits(kind, self.settings, name)
         return kind
 
+    def prefetch(self, names: list[str]) -> None:
+        """Load ``names`` in a background thread, one after the other, so that importing
+        torch and reading the weights overlap with what the caller does meanwhile (reading
+        files, detecting languages, the summariser's first batch). ``_load`` waits for a
+        model being fetched; a loading error is raised there, where the model is needed.
+        The thread is a daemon: a run that ends early does not wait for it."""
+        with self._lock:
+            names = [n for n in dict.fromkeys(names)
+                     if n not in self._loaded and n not in self._loading]
+            for name in names:
+                self._loading[name] = Future()
+                self._queue.put(name)
+            if names and self._worker is None:
+                self._worker = threading.Thread(target=self._prefetch_loop, daemon=True,
+                                                name="summarise-prefetch")
+                self._worker.start()
+
+    def _prefetch_loop(self) -> None:
+        while True:
+            name = self._queue.get()
+            future = self._loading[name]
+            try:
+                future.set_result(self._load_now(name))
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
+                future.set_exception(exc)
+
+    def prefetch_summariser(self) -> None:
+        self.prefetch([self.settings.summariser])
+
+    def prefetch_translators(self, directions: list[tuple[str, str]]) -> None:
+        names = []
+        for src, tgt in directions:
+            try:
+                names.append(self.translator_name(src, tgt))
+            except UsageError:  # reported when the direction is really used
+                pass
+        self.prefetch(names)
+
     def _load(self, name: str):
+        future = self._loading.get(name)
+        if future is not None:
+            return future.result()
+        return self._load_now(name)
+
+    def _load_now(self, name: str):
         from .runtime import load, set_threads
 
         if name not in self._loaded:
