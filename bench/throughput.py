@@ -47,11 +47,16 @@ ENGINES = {  # name -> Generation fields
     "torch-bf16": {"backend": "torch", "dtype": "bf16"},
     "torch-int8": {"backend": "torch", "quantize": "int8"},
     "ctranslate2": {"backend": "ctranslate2", "dtype": "auto"},  # int8 on CPU
+    "ct2-int8": {"backend": "ctranslate2", "quantize": "int8"},
+    "ct2-fp32": {"backend": "ctranslate2", "dtype": "fp32"},
 }
+JOB_ENGINES = ("torch-fp32", "torch-bf16", "torch-int8", "ct2-fp32", "ct2-int8")
+QUICK_JOB_ENGINES = ("torch-fp32", "torch-bf16", "ct2-int8")  # the fp32 one and the fastest
 DEFAULT_ENGINES = ("torch-fp32", "ctranslate2")
 SAME_DTYPE = "torch-fp32"  # the engine whose ids must equal the naive path's
 FIDELITY_ENGINE = {"torch-fp32": "torch-fp32", "torch-bf16": "torch-bf16",
-                   "torch-int8": "torch-int8", "ctranslate2": "ct2-int8"}
+                   "torch-int8": "torch-int8", "ctranslate2": "ct2-int8",
+                   "ct2-int8": "ct2-int8", "ct2-fp32": "ct2-fp32"}
 FIDELITY_THRESHOLD = 0.95  # token agreement with torch fp32 on the trained fixtures
 FIDELITY_DOCS, FIDELITY_PAIRS = 8, 30
 MODELS_VERSION = "2"  # bump when devmodels' full-size builds change
@@ -376,8 +381,26 @@ def parse_args(argv=None):
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     parser.add_argument("--models-dir", type=Path, default=cache / "summarise" / "bench-models",
                         help="where the random models are built once (default: %(default)s)")
+    parser.add_argument("--job", action="store_true",
+                        help="the whole job: a folder of news and encyclopedia articles on "
+                        "disk through the CLI's path, every engine in its own process, "
+                        "against the naive path (see bench/job.py)")
+    parser.add_argument("--cold-start", action="store_true",
+                        help="time from `summarise` start to the first summary written, "
+                        "fp32, full-size models on disk (see bench/coldstart.py)")
     parser.add_argument("--measure-memory", help=argparse.SUPPRESS)
+    parser.add_argument("--job-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--job-folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.job or args.job_worker:
+        args.length = list(dict.fromkeys(args.length or (
+            ["short"] if args.quick else ["short", "medium", "long"])))
+        default = QUICK_JOB_ENGINES if args.quick else JOB_ENGINES
+        args.engine = [e for e in dict.fromkeys(args.engine or default)
+                       if not ENGINES[e]["backend"] == "ctranslate2" or _has_ctranslate2()]
+        if not args.engine:
+            parser.error("no engine left to run")
+        return args
     if args.quick:
         args.docs = min(args.docs, 2)
         args.engine = args.engine or ["torch-fp32"]
@@ -404,6 +427,17 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.measure_memory:
         print(json.dumps(measure_memory(args.measure_memory, args)))
+        return 0
+    if args.job_worker or args.job:
+        return job_main(args)
+    if args.cold_start:
+        import coldstart
+
+        report = coldstart.cold_start(build_models(args.models_dir), runs=2 if args.quick else 3)
+        if args.json:
+            print(json.dumps(report, indent=2))
+        else:
+            coldstart.print_cold_start(report)
         return 0
     from summarise.engine import even_split
     from summarise.models.runtime import default_threads
@@ -491,6 +525,40 @@ def main(argv=None) -> int:
     if same and (same["summaries_identical"] < same["summaries"]
                  or same["translations_identical"] < same["translations"]):
         log("warning: the fp32 engine's outputs differ from the naive path's (see above)")
+    return 0
+
+
+def job_main(args) -> int:
+    """``--job``: the whole job through the CLI's path (``bench/job.py``)."""
+    import job
+    from summarise.models.runtime import default_threads
+
+    models = build_models(args.models_dir)
+    if args.job_worker:
+        return job.worker_main(args.job_worker, args.job_folder, models, args.length,
+                               args.threads)
+    report = job.run_job(args)
+    if not args.no_fidelity:
+        report["fidelity"] = fidelity_report(args.engine, args.threads)
+    best = best_faithful(report, args.engine)
+    primary = report["paths"][best]
+    report.update(primary=best, speedup=primary["speedup"], rss_ratio=primary["rss_ratio"],
+                  agreement=report.get("fidelity", {}).get(best, {}).get("agreement"))
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    job.print_job(report, args.threads or default_threads())
+    fp32 = report["paths"].get(SAME_DTYPE)
+    if fp32:
+        same = fp32["vs_naive"]
+        print(f"fp32 engine: {fp32['speedup']:.2f}x the naive path, {same['identical']}/"
+              f"{same['outputs']} outputs identical (target: >= 4x, all identical)")
+    print(f"best engine that passes the fidelity threshold ({FIDELITY_THRESHOLD:.0%} token "
+          f"agreement; fp32 engines: every output identical): {best} (target: >= 15x, "
+          "RSS ratio <= 1.2)")
+    agreement = report.get("agreement")
+    print(f"speedup: {report['speedup']:.2f}x  rss_ratio: {report['rss_ratio']:.2f}"
+          + (f"  agreement: {agreement:.1%}" if agreement is not None else ""))
     return 0
 
 
