@@ -388,6 +388,9 @@ def parse_args(argv=None):
     parser.add_argument("--cold-start", action="store_true",
                         help="time from `summarise` start to the first summary written, "
                         "fp32, full-size models on disk (see bench/coldstart.py)")
+    parser.add_argument("--fidelity-only", action="store_true",
+                        help="only the fidelity table: every engine against torch fp32 on "
+                        "the trained fixtures (a minute or two)")
     parser.add_argument("--measure-memory", help=argparse.SUPPRESS)
     parser.add_argument("--job-worker", help=argparse.SUPPRESS)
     parser.add_argument("--job-folder", type=Path, help=argparse.SUPPRESS)
@@ -430,6 +433,15 @@ def main(argv=None) -> int:
         return 0
     if args.job_worker or args.job:
         return job_main(args)
+    if args.fidelity_only:
+        engines = [e for e in JOB_ENGINES
+                   if ENGINES[e]["backend"] != "ctranslate2" or _has_ctranslate2()]
+        report = {"fidelity": fidelity_report(engines, args.threads)}
+        if args.json:
+            print(json.dumps(report, indent=2))
+        else:
+            print_fidelity(report)
+        return 0
     if args.cold_start:
         import coldstart
 
@@ -629,19 +641,24 @@ def print_report(report: dict) -> None:
         print(f"{path:<12} {entry['docs_per_s']:>8.3f} {entry['seconds']:>9.1f} "
               f"{entry.get('speedup', 1.0):>7.2f}x {rss if rss else '-':>12} "
               f"{f'{ratio:.2f}' if ratio else '-':>9}  {describe(entry.get('outputs'))}")
-    if report.get("fidelity"):
-        print(f"fidelity on the trained fixtures, against torch fp32 ({FIDELITY_DOCS} held-out "
-              f"documents x 3 lengths, {FIDELITY_PAIRS} sentences per direction): token "
-              "agreement / identical outputs")
-        for engine, entry in report["fidelity"].items():
-            cells = "  ".join(f"{part} {v['token_agreement']:.1%} {v['identical']}/{v['outputs']}"
-                              for part, v in entry["parts"].items())
-            print(f"{engine:<12} ({entry['engine']})  {cells}")
+    print_fidelity(report)
     agreement = report.get("agreement")
     print(f"best engine that passes the fidelity threshold: {report['primary']}")
     print(f"speedup: {report['speedup']:.2f}x  rss_ratio: "
           + (f"{report['rss_ratio']:.2f}" if report["rss_ratio"] else "n/a")
           + (f"  agreement: {agreement:.1%}" if agreement is not None else ""))
+
+
+def print_fidelity(report: dict) -> None:
+    if not report.get("fidelity"):
+        return
+    print(f"fidelity on the trained fixtures, against torch fp32 ({FIDELITY_DOCS} held-out "
+          f"documents x 3 lengths, {FIDELITY_PAIRS} sentences per direction): token "
+          "agreement / identical outputs")
+    for engine, entry in report["fidelity"].items():
+        cells = "  ".join(f"{part} {v['token_agreement']:.1%} {v['identical']}/{v['outputs']}"
+                          for part, v in entry["parts"].items())
+        print(f"{engine:<12} ({entry['engine']})  {cells}")
 
 
 def describe(stats: dict | None) -> str:
