@@ -130,9 +130,18 @@ class ModelRegistry:
 
     def _load(self, name: str):
         future = self._loading.get(name)
-        if future is not None:
-            return future.result()
-        return self._load_now(name)
+        if future is None:
+            return self._load_now(name)
+        loaded = future.result()
+        # torch's thread count and grad mode are per thread: the thread that runs the
+        # model gets the settings that loading gave the prefetch thread.
+        import torch
+
+        from .runtime import set_threads
+
+        set_threads(self.settings.generation.threads)
+        torch.set_grad_enabled(False)
+        return loaded
 
     def _load_now(self, name: str):
         from .runtime import load, set_threads
