@@ -96,3 +96,33 @@ def test_nothing_loads_when_every_document_is_up_to_date(tmp_path):
     items = list(summarise_sources(pipeline, find_sources([tmp_path]), skip=lambda d: True))
     assert [type(i) for i in items] == [Skipped]
     assert registry.asked == []
+
+
+def test_a_prefetched_model_runs_with_the_requested_threads(tiny_models):
+    """torch keeps the thread count per thread: the model loaded in the background must
+    still run with --threads in the thread that calls it."""
+    import torch
+
+    from summarise import Settings
+    from summarise.config import Generation
+    from summarise.models import ModelRegistry
+
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        settings = Settings(summariser=str(tiny_models["mt5"]),
+                            translators={"de-en": str(tiny_models["marian-de-en"])},
+                            generation=Generation(threads=1, dtype="fp32"))
+        registry = ModelRegistry(settings)
+        registry.prefetch_summariser()
+        registry.prefetch_translators([("de", "en")])
+        summariser = registry.summariser()
+        assert torch.get_num_threads() == 1
+        assert not torch.is_grad_enabled()
+        assert registry.translator("de", "en") is not None
+        assert sorted(registry.loaded_names()) == sorted(
+            [str(tiny_models["mt5"]), str(tiny_models["marian-de-en"])])
+        assert summariser.count_tokens(["Ein Satz."])[0] > 0
+    finally:
+        torch.set_num_threads(before)
+        torch.set_grad_enabled(True)
