@@ -102,7 +102,6 @@ def test_a_prefetched_model_runs_with_the_requested_threads(tiny_models):
     """torch keeps the thread count per thread: the model loaded in the background must
     still run with --threads in the thread that calls it."""
     import torch
-
     from summarise import Settings
     from summarise.config import Generation
     from summarise.models import ModelRegistry
