@@ -232,6 +232,8 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
     def run(documents: list[Document]) -> list[DocumentResult | Failure]:
         if hasattr(pipeline.models, "prefetch_translators"):  # loaded while summarising
             pipeline.models.prefetch_translators(pipeline.directions(documents))
+            if doc_timeout:  # loading is no document's time (as on a Ray actor)
+                pipeline.models.settle()
         return run_batch(pipeline.run, documents, doc_timeout)
 
     for item in document_batches(pipeline, sources, batch_docs, text_field,

@@ -147,3 +147,22 @@ def test_an_interrupt_after_the_last_document_exits_by_outcome(cli, tiny_models,
     result = cli(*run_args(src, out, tiny_models))
     assert result.exit_code == 0, result.output  # nothing was left undone
     assert json.loads((out / "run.json").read_text())["status"] == "finished"
+
+
+def test_doc_timeout_does_not_count_the_model_loading(cli, tiny_models, tmp_path, monkeypatch):
+    """--doc-timeout limits a document's work: a summariser that takes longer than the
+    limit to load (a big model, a cold disk) must not fail the first document."""
+    from summarise.models import runtime
+
+    real_load = runtime.load
+
+    def slow_load(*args, **kwargs):
+        time.sleep(2.5)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(runtime, "load", slow_load)
+    src = folder(tmp_path, texts(1))
+    out = tmp_path / "out"
+    result = cli(*run_args(src, out, tiny_models, "--doc-timeout", "2"))
+    assert result.exit_code == 0, result.output
+    assert [p.stem for p in out.glob("doc*.json")] == ["doc00"]

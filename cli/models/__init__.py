@@ -128,6 +128,13 @@ class ModelRegistry:
                 pass
         self.prefetch(names)
 
+    def settle(self) -> None:
+        """Wait until every model asked for in the background is loaded (or failed: the
+        error is raised where that model is used), so that ``--doc-timeout`` does not
+        count loading against the first documents."""
+        for future in list(self._loading.values()):
+            future.exception()
+
     def _load(self, name: str):
         future = self._loading.get(name)
         if future is None:
