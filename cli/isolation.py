@@ -8,8 +8,10 @@ fails alone becomes a ``Failure`` with a one-line reason, and the others are kep
 Errors about the run itself (settings, a missing model) are not a document's fault
 and still end the run.
 
-``--doc-timeout`` works the same way: a batch that runs past it is retried document by
-document, and a document that runs past it alone is a failure.
+``--doc-timeout`` works the same way. It is a limit per document, so a batch of n
+documents gets n times the limit (a batch of 16 that needs longer than one document's
+limit is not thrown away and redone alone); a batch that runs past that is retried
+document by document, and a document that runs past the limit alone is a failure.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def run_batch(run: Callable[[list[Document]], list], documents: list[Document],
     """``run(documents)``, or as much of it as can be done: results for the documents
     that work, a ``Failure`` for each that does not (see the module's docstring)."""
     try:
-        with time_limit(timeout):
+        with time_limit(timeout * len(documents) if timeout else None):
             return list(run(documents))
     except DocumentError as exc:
         if len(documents) == 1:

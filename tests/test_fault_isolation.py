@@ -166,3 +166,32 @@ def test_doc_timeout_does_not_count_the_model_loading(cli, tiny_models, tmp_path
     result = cli(*run_args(src, out, tiny_models, "--doc-timeout", "2"))
     assert result.exit_code == 0, result.output
     assert [p.stem for p in out.glob("doc*.json")] == ["doc00"]
+
+
+def test_doc_timeout_is_per_document_so_a_slower_batch_is_not_redone():
+    """A batch of four documents that needs 1.2 s is within four documents' 0.5 s each:
+    it must not be thrown away at 0.5 s and redone one document at a time."""
+    calls = []
+
+    def run(documents):
+        calls.append(len(documents))
+        time.sleep(0.3 * len(documents))
+        return [d.id for d in documents]
+
+    documents = [Document(f"d{i}", f"d{i}.txt", "x") for i in range(4)]
+    assert run_batch(run, documents, timeout=0.5) == ["d0", "d1", "d2", "d3"]
+    assert calls == [4]
+
+
+def test_doc_timeout_still_finds_the_document_that_hangs_in_a_batch():
+    def run(documents):
+        if any(d.id == "hangs" for d in documents):
+            time.sleep(30)
+        return [d.id for d in documents]
+
+    documents = [Document("a", "a.txt", "x"), Document("hangs", "hangs.txt", "y")]
+    started = time.monotonic()
+    got = run_batch(run, documents, timeout=0.5)
+    assert time.monotonic() - started < 5
+    assert got[0] == "a"
+    assert isinstance(got[1], Failure) and "--doc-timeout 0.5 s" in got[1].reason

@@ -90,7 +90,8 @@ def run(
     doc_timeout: Annotated[float | None, typer.Option(
         "--doc-timeout", min=0.1, metavar="SECONDS", show_default=False,
         help="A document still being summarised after SECONDS fails (the batch goes "
-        "on).")] = None,
+        "on; a batch of N documents gets N x SECONDS before they are tried one by "
+        "one).")] = None,
 ) -> None:
     from ..layers import ModelOptions, settings_from_options
 
