@@ -69,17 +69,6 @@ def write_folder(folder: Path, mix) -> dict:
 
 # ---------------------------------------------------------------- the worker processes
 
-def job_settings(engine: str, models: dict, lengths, threads):
-    from summarise import Settings
-    from summarise.config import Generation
-    from throughput import ENGINES
-
-    generation = Generation(force_lengths=True, threads=threads, **ENGINES[engine])
-    return Settings(summariser=str(models["summariser"]),
-                    translators={"de-en": str(models["de-en"]), "en-de": str(models["en-de"])},
-                    langs=("de", "en"), lengths=tuple(lengths), generation=generation)
-
-
 def warm_up(settings, registry) -> None:
     """Load the models and run every step once on one sentence (one-off costs: lazy
     imports, CTranslate2 conversion, first-call set-up) outside the timed run."""
@@ -110,8 +99,9 @@ def run_engine_job(engine: str, folder: Path, models: dict, lengths, threads) ->
     from summarise.output import RunDirectory
     from summarise.pipeline import DocumentResult, Pipeline
     from summarise.reading import find_sources
+    from throughput import settings_for
 
-    settings = job_settings(engine, models, lengths, threads)
+    settings = settings_for(engine, models, lengths, threads)
     started = time.perf_counter()
     registry = ModelRegistry(settings, notify=log)
     warm_up(settings, registry)
@@ -203,8 +193,9 @@ class NaiveJob:
 
     def __init__(self, models: dict, lengths, threads):
         from summarise.models import ModelRegistry
+        from throughput import settings_for
 
-        self.settings = job_settings("torch-fp32", models, lengths, threads)
+        self.settings = settings_for("torch-fp32", models, lengths, threads)
         started = time.perf_counter()
         self.registry = ModelRegistry(self.settings, notify=log)
         self.summariser = NaiveSummariser(self.registry.summariser())

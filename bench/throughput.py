@@ -140,14 +140,15 @@ def make_documents(count: int, words: int, tokenizer, window: int, prefix: str):
 
 # ---------------------------------------------------------------- the two paths
 
-def settings_for(engine: str, models: dict[str, Path], args):
+def settings_for(engine: str, models: dict[str, Path], lengths, threads):
+    """The bench's settings for ``engine``: both translators, de + en, forced lengths."""
     from summarise import Settings
     from summarise.config import Generation
 
-    generation = Generation(force_lengths=True, threads=args.threads, **ENGINES[engine])
+    generation = Generation(force_lengths=True, threads=threads, **ENGINES[engine])
     return Settings(summariser=str(models["summariser"]),
                     translators={"de-en": str(models["de-en"]), "en-de": str(models["en-de"])},
-                    langs=("de", "en"), lengths=tuple(args.length), generation=generation)
+                    langs=("de", "en"), lengths=tuple(lengths), generation=generation)
 
 
 class Recorder:
@@ -312,7 +313,7 @@ def measure_memory(path: str, args) -> dict:
 
     models = build_models(args.models_dir)
     engine = SAME_DTYPE if path == "naive" else path
-    registry = recording_registry(settings_for(engine, models, args))
+    registry = recording_registry(settings_for(engine, models, args.length, args.threads))
     summariser = registry.summariser()
     documents, _ = make_documents(args.docs, args.words, summariser.tokenizer,
                                   summariser.max_input_tokens, summariser.prefix)
@@ -456,9 +457,10 @@ def main(argv=None) -> int:
     from summarise.pipeline import Pipeline
 
     models = build_models(args.models_dir)
-    registries = {e: recording_registry(settings_for(e, models, args)) for e in args.engine}
+    registries = {e: recording_registry(settings_for(e, models, args.length, args.threads))
+                  for e in args.engine}
     naive_registry = registries.get(SAME_DTYPE) or recording_registry(
-        settings_for(SAME_DTYPE, models, args))
+        settings_for(SAME_DTYPE, models, args.length, args.threads))
     naive_summariser = naive_registry.model_summariser()
     naive_translator = naive_registry.translator("de", "en")
     documents, origin = make_documents(args.docs, args.words, naive_summariser.tokenizer,

@@ -21,6 +21,7 @@ from .lengths import LengthPreset
 from .longdoc import LongDocStats, summarise_any_length
 from .models import Generated, ModelRegistry
 from .plan import SOURCE, TRANSLATOR, Plan, plain_summariser_refused
+from .plan import directions as plan_directions
 from .postprocess import fit_text
 from .reading import read_source
 from .segment import count_words
@@ -92,17 +93,15 @@ class Pipeline:
         return self._plans[source_lang]
 
     def directions(self, documents: list[Document]) -> list[tuple[str, str]]:
-        """Translator directions the plans of these (language-checked) documents use."""
-        found = {}
+        """Translator directions, as (source, target), that the plans of these
+        (language-checked) documents use."""
+        plans = []
         for lang in sorted({d.lang for d in documents if d.lang}):
             try:
-                steps = self.plan(lang).steps
+                plans.append(self.plan(lang))
             except SummariseError:  # the batch reports it when it runs
                 continue
-            for step in steps:
-                if step.role == TRANSLATOR:
-                    found[(step.reads_lang, step.writes)] = True
-        return list(found)
+        return [tuple(direction.split("-")) for direction in plan_directions(plans)]
 
     def run(self, documents: list[Document]) -> list[DocumentResult]:
         """Summarise one batch of documents (all must be German or English)."""
