@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..config import Generation
 from .hub import ModelRef
+from .projection import stream_vocabulary_projection
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +132,8 @@ def load(ref: ModelRef, generation: Generation, allow_pickle: bool = False) -> L
     if quantize:
         model = quantize_int8(model)
         dtype = "int8-dynamic"
+    else:
+        stream_vocabulary_projection(model)  # fp32 on CPU only; else unchanged
     tokenizer = load_tokenizer(ref.path)
     torch.set_grad_enabled(False)
     return LoadedModel(ref, model, tokenizer, device, dtype)
