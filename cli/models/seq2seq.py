@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from ..config import Generation
 from ..engine import decoding_bytes, length_sorted_batches
-from ..lengths import LengthPreset, budget, tokens_per_word
+from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
 from .base import Generated
 from .runtime import LoadedModel, release_memory
+from .sharedpass import EndWatch, Fork, end_ids, pass_budget, shareable
 
 # Task prefixes of the families that were trained with one.
 PREFIXES = {"t5": "summarize: ", "mt5": "summarize: ", "umt5": "summarize: "}
@@ -119,18 +120,43 @@ class Seq2SeqSummariser:
                 enc = enc.to(self.loaded.device)
                 with torch.inference_mode():
                     hidden = model.get_encoder()(**enc).last_hidden_state
-                    for slot in wanted:
-                        spend = budgets[slot]
+                    passes = ([wanted] if shareable([budgets[s] for s in wanted],
+                                                    self.generation.beams)
+                              else [[slot] for slot in wanted])
+                    for slots in passes:
                         # generate() expands encoder outputs in place for beams: a fresh one.
-                        out = model.generate(
-                            encoder_outputs=BaseModelOutput(last_hidden_state=hidden),
-                            attention_mask=enc["attention_mask"],
-                            **generate_kwargs(self.generation, spend.min_new_tokens,
-                                              spend.max_new_tokens))
-                        for i, seq in zip(batch, out, strict=True):
-                            rows[i][slot] = decode(tokenizer, seq, spend.max_new_tokens)
+                        done = self._decode(BaseModelOutput(last_hidden_state=hidden),
+                                            enc["attention_mask"], [budgets[s] for s in slots])
+                        for slot, generated in zip(slots, done, strict=True):
+                            for i, one in zip(batch, generated, strict=True):
+                                rows[i][slot] = one
             release_memory()
         return rows  # type: ignore[return-value]  (every slot is filled above)
+
+    def _decode(self, encoded, attention_mask, spends: list[TokenBudget]
+                ) -> list[list[Generated]]:
+        """Per budget, the batch's summaries: one ``generate()`` for one budget, else one
+        shared greedy pass read off for each (``sharedpass``)."""
+        from transformers import LogitsProcessorList
+
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        if len(spends) == 1:
+            spend = spends[0]
+            out = model.generate(encoder_outputs=encoded, attention_mask=attention_mask,
+                                 **generate_kwargs(self.generation, spend.min_new_tokens,
+                                                   spend.max_new_tokens))
+            return [[decode(tokenizer, seq, spend.max_new_tokens) for seq in out]]
+        config = model.generation_config
+        longest = pass_budget(spends)
+        watch = EndWatch(end_ids(config), longest.min_new_tokens, start=1)
+        out = model.generate(encoder_outputs=encoded, attention_mask=attention_mask,
+                             logits_processor=LogitsProcessorList([watch]),
+                             **generate_kwargs(self.generation, 0, longest.max_new_tokens))
+        fork = Fork(end_ids(config), getattr(config, "forced_eos_token_id", None))
+        sequences = [seq[1:].tolist() for seq in out]  # the decoder's start token dropped
+        best = watch.rows()
+        return [[decode(tokenizer, fork.tokens(seq, steps, spend), spend.max_new_tokens)
+                 for seq, steps in zip(sequences, best, strict=True)] for spend in spends]
 
 
 def decode(tokenizer, sequence, max_new_tokens: int, prompt_len: int = 0,

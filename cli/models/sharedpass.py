@@ -1,0 +1,81 @@
+"""Several summary lengths from one greedy decoding pass.
+
+Under greedy decoding a short summary is a prefix of a longer one written from the same
+input: at every step both runs pick the same best token, except that a run still under
+its minimum length may not pick end-of-sequence. So the longest length is decoded once,
+with end-of-sequence masked until the largest minimum, and at every step we note whether
+end-of-sequence was the best token. A shorter length with budget (min, max) then ends
+at the first step t >= min where it was (there the short run would have stopped), or
+after max tokens. That is what separate runs give, token for token, at the cost of the
+longest run alone (short + medium + long = 205 words of decoding become 120).
+
+It holds for greedy search with processors that read only the tokens so far (n-gram
+blocking, repetition penalty, a model's fixed ``min_length``). Beam search and sampling
+decode each length on its own; a forced end-of-sequence on the last step (BART, Marian)
+is applied to each length's own last step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..lengths import TokenBudget
+
+
+def shareable(budgets: list[TokenBudget], beams: int) -> bool:
+    """Whether one pass can serve these budgets: greedy search, more than one."""
+    return beams == 1 and len(budgets) > 1
+
+
+def pass_budget(budgets: list[TokenBudget]) -> TokenBudget:
+    """The pass that every budget can be read off: it may not stop before any of them
+    may (the largest minimum), and runs as far as the longest (the largest maximum)."""
+    return TokenBudget(max(b.min_new_tokens for b in budgets),
+                       max(b.max_new_tokens for b in budgets))
+
+
+class EndWatch:
+    """A logits processor, run after the model's own: notes each step's best token per
+    row, then masks end-of-sequence for rows still under the pass's minimum."""
+
+    def __init__(self, end_ids: list[int], min_new_tokens: int, start: int):
+        self.end_ids = end_ids
+        self.min_new_tokens = min_new_tokens
+        self.start = start  # decoder tokens before the first new one
+        self.best: list = []  # per step, the best token of every row (a tensor)
+
+    def __call__(self, input_ids, scores):
+        self.best.append(scores.argmax(dim=-1))
+        if input_ids.shape[1] - self.start < self.min_new_tokens:
+            scores[:, list(self.end_ids)] = float("-inf")
+        return scores
+
+    def rows(self) -> list[list[int]]:
+        """Per row, the best token of every step."""
+        import torch
+
+        return torch.stack(self.best, dim=1).tolist() if self.best else []
+
+
+@dataclass(frozen=True)
+class Fork:
+    """Reads each length's tokens off the shared pass."""
+
+    end_ids: tuple[int, ...]
+    forced_end: int | None  # the token a model forces onto its last step, if any
+
+    def tokens(self, generated: list[int], best: list[int], spend: TokenBudget) -> list[int]:
+        """What a run with ``spend`` alone would have written; ``generated`` is the
+        shared pass's row without the decoder's start token, ``best`` its best tokens."""
+        last = spend.max_new_tokens - (1 if self.forced_end is not None else 0)
+        for step in range(spend.min_new_tokens, min(last, len(best))):
+            if best[step] in self.end_ids:
+                return [*generated[:step], best[step]]
+        if self.forced_end is not None:
+            return [*generated[:last], self.forced_end]
+        return generated[:spend.max_new_tokens]
+
+
+def end_ids(generation_config) -> tuple[int, ...]:
+    ids = generation_config.eos_token_id
+    return (ids,) if isinstance(ids, int) else tuple(ids or ())
