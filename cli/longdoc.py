@@ -83,14 +83,12 @@ def partial_preset(shape: ReduceShape, summariser: Summariser, lang: str) -> Len
 class Reducer:
     """Map-reduce of one summariser's long inputs to texts that fit its window."""
 
-    def __init__(self, summariser: Summariser, lang: str, presets: list[LengthPreset],
-                 progress: Progress | None = None):
+    def __init__(self, summariser: Summariser, lang: str, presets: list[LengthPreset]):
         self.summariser = summariser
         self.lang = lang
         self.overhead = summariser.count_tokens([""])[0]  # prefix or prompt, end token
         self.shape = reduce_shape(summariser, presets, lang, self.overhead)
         self.preset = partial_preset(self.shape, summariser, lang)
-        self.progress = progress
 
     def count(self, texts: list[str]) -> list[int]:
         """Content tokens of each text, the prompt or prefix left out."""
@@ -101,30 +99,52 @@ class Reducer:
 
     def reduce(self, text: str, stats: LongDocStats) -> str:
         """``text`` summarised down to one input that fits the window."""
-        pieces = pack_sentences(text, self.lang, self.count, self.shape.room,
-                                overlap=OVERLAP_SENTENCES)
-        stats.chunks = len(pieces)
-        while True:
-            partials = self._summarise_round(pieces, stats)
-            stats.reduce_rounds += 1
-            joined = " ".join(partials)
-            if len(partials) <= self.shape.fan_in or self.fits([joined])[0]:
-                return self._cap(joined, self.shape.room, stats)
-            groups = even_split(partials, math.ceil(len(partials) / self.shape.fan_in))
-            pieces = [" ".join(group) for group in groups]
-            pieces = [self._cap(p, self.shape.room, stats) for p in pieces]
+        return self.reduce_all([text], [stats])[0]
 
-    def _summarise_round(self, pieces: list[str], stats: LongDocStats) -> list[str]:
-        partials: list[str] = []
+    def reduce_all(self, texts: list[str], stats: list[LongDocStats],
+                   progress: list[Progress | None] | None = None) -> list[str]:
+        """Each of ``texts`` summarised down to one input that fits the window. The
+        chunks of all texts go through the model together, round by round, so that a
+        batch of short articles of two or three chunks each fills a model batch, as one
+        long article does; each text leaves when its partials fit."""
+        pending = {}
+        for index, text in enumerate(texts):
+            pending[index] = pack_sentences(text, self.lang, self.count, self.shape.room,
+                                            overlap=OVERLAP_SENTENCES)
+            stats[index].chunks = len(pending[index])
+        done: dict[int, str] = {}
+        while pending:
+            partials = self._summarise_round(pending, stats, progress)
+            for index, parts in partials.items():
+                stats[index].reduce_rounds += 1
+                joined = " ".join(parts)
+                if len(parts) <= self.shape.fan_in or self.fits([joined])[0]:
+                    done[index] = self._cap(joined, self.shape.room, stats[index])
+                    del pending[index]
+                    continue
+                groups = even_split(parts, math.ceil(len(parts) / self.shape.fan_in))
+                pending[index] = [self._cap(" ".join(group), self.shape.room, stats[index])
+                                  for group in groups]
+        return [done[index] for index in range(len(texts))]
+
+    def _summarise_round(self, pending: dict[int, list[str]], stats: list[LongDocStats],
+                         progress: list[Progress | None] | None) -> dict[int, list[str]]:
+        """One partial per piece, per text; ``SLICE`` pieces per model call."""
+        owners = [index for index, pieces in pending.items() for _ in pieces]
+        pieces = [piece for index in pending for piece in pending[index]]
+        partials: dict[int, list[str]] = {index: [] for index in pending}
         for start in range(0, len(pieces), SLICE):
             rows = self.summariser.summarise(pieces[start:start + SLICE], self.lang,
                                              [self.preset])
             texts = [row[0].text for row in rows]
-            partials += [text if fits else self._cap(text, self.shape.partial, stats)
-                         for text, fits in zip(texts, self.fits(texts, self.shape.partial),
-                                               strict=True)]
-            if self.progress:
-                self.progress(len(partials), len(pieces), stats.reduce_rounds + 1)
+            fits = self.fits(texts, self.shape.partial)
+            for index, text, fit in zip(owners[start:start + SLICE], texts, fits, strict=True):
+                partials[index].append(
+                    text if fit else self._cap(text, self.shape.partial, stats[index]))
+            for index in sorted(set(owners[start:start + SLICE])):
+                if progress and progress[index]:
+                    progress[index](len(partials[index]), len(pending[index]),
+                                    stats[index].reduce_rounds + 1)
         return partials
 
     def _cap(self, text: str, limit: int, stats: LongDocStats) -> str:
@@ -165,10 +185,12 @@ def summarise_any_length(summariser: Summariser, texts: list[str], lang: str,
     stats = [LongDocStats() for _ in texts]
     current = list(texts)
     reducer = Reducer(summariser, lang, presets)
-    for i, fits in enumerate(reducer.fits(current)):
-        if not fits:
-            reducer.progress = progress(i) if progress else None
-            current[i] = reducer.reduce(texts[i], stats[i])
+    long = [i for i, fits in enumerate(reducer.fits(current)) if not fits]
+    if long:
+        reduced = reducer.reduce_all([texts[i] for i in long], [stats[i] for i in long],
+                                     [progress(i) if progress else None for i in long])
+        for i, text in zip(long, reduced, strict=True):
+            current[i] = text
     if out_lang is None or out_lang == lang:
         rows = summariser.summarise(current, lang, presets)
     else:

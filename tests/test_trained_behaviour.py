@@ -168,3 +168,39 @@ def test_map_reduce_summary_is_made_of_chunk_sentences_in_document_order(trained
     positions = [numbered.index(s) for s in got]  # ValueError: not a document sentence
     assert len(positions) == 3 and positions[0] == 0, positions
     assert positions == sorted(set(positions)), positions
+
+
+class _Calls:
+    """The trained summariser, counting the texts of each call."""
+
+    def __init__(self, inner):
+        self.inner, self.sizes = inner, []
+        self.name, self.tokenizer = inner.name, inner.tokenizer
+        self.max_input_tokens, self.can_write_other_language = inner.max_input_tokens, False
+
+    def count_tokens(self, texts):
+        return self.inner.count_tokens(texts)
+
+    def summarise(self, texts, lang, presets, out_lang=None):
+        self.sizes.append(len(texts))
+        return self.inner.summarise(texts, lang, presets, out_lang=out_lang)
+
+
+def test_long_documents_are_reduced_together_as_each_is_alone(trained_models):
+    """Map-reduce of three long documents in one call: the chunks of all three go to the
+    model together (one call per round), and every summary, chunk count and round count
+    is what the document gets on its own."""
+    from summarise.lengths import PRESETS
+    from summarise.longdoc import summarise_any_length
+
+    sentences = sentences_of(CORPUS).held_out["de"]
+    texts = [" ".join(f"Teil {k}.{i}: {s}" for i, s in enumerate(sentences[k * 7:][:n]))
+             for k, n in enumerate((40, 25, 60))]
+    presets = [PRESETS["short"], PRESETS["medium"]]
+    calls = _Calls(_summariser(trained_models))
+    rows, stats = summarise_any_length(calls, texts, "de", presets)
+    chunks = [s.chunks for s in stats]
+    assert min(chunks) > 1 and calls.sizes[0] == sum(chunks)  # round one: every chunk
+    alone = [summarise_any_length(calls, [text], "de", presets) for text in texts]
+    assert [[g.ids for g in row] for row in rows] == [[g.ids for g in a[0][0]] for a in alone]
+    assert stats == [a[1][0] for a in alone]
