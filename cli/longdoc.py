@@ -97,10 +97,6 @@ class Reducer:
     def fits(self, texts: list[str], limit: int | None = None) -> list[bool]:
         return [n <= (limit or self.shape.room) for n in self.count(texts)]
 
-    def reduce(self, text: str, stats: LongDocStats) -> str:
-        """``text`` summarised down to one input that fits the window."""
-        return self.reduce_all([text], [stats])[0]
-
     def reduce_all(self, texts: list[str], stats: list[LongDocStats],
                    progress: list[Progress | None] | None = None) -> list[str]:
         """Each of ``texts`` summarised down to one input that fits the window. The
