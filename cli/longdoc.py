@@ -126,18 +126,17 @@ class Reducer:
     def _summarise_round(self, pending: dict[int, list[str]], stats: list[LongDocStats],
                          progress: list[Progress | None] | None) -> dict[int, list[str]]:
         """One partial per piece, per text; ``SLICE`` pieces per model call."""
-        owners = [index for index, pieces in pending.items() for _ in pieces]
-        pieces = [piece for index in pending for piece in pending[index]]
+        owned = [(index, piece) for index, pieces in pending.items() for piece in pieces]
         partials: dict[int, list[str]] = {index: [] for index in pending}
-        for start in range(0, len(pieces), SLICE):
-            rows = self.summariser.summarise(pieces[start:start + SLICE], self.lang,
-                                             [self.preset])
+        for start in range(0, len(owned), SLICE):
+            owners, pieces = zip(*owned[start:start + SLICE], strict=True)
+            rows = self.summariser.summarise(list(pieces), self.lang, [self.preset])
             texts = [row[0].text for row in rows]
             fits = self.fits(texts, self.shape.partial)
-            for index, text, fit in zip(owners[start:start + SLICE], texts, fits, strict=True):
+            for index, text, fit in zip(owners, texts, fits, strict=True):
                 partials[index].append(
                     text if fit else self._cap(text, self.shape.partial, stats[index]))
-            for index in sorted(set(owners[start:start + SLICE])):
+            for index in sorted(set(owners)):
                 if progress and progress[index]:
                     progress[index](len(partials[index]), len(pending[index]),
                                     stats[index].reduce_rounds + 1)

@@ -8,8 +8,8 @@ as the same product written ``(W @ x.T).T``; for 2-5 rows it is the other way ro
 elsewhere they are within 10 %. Measured on this project's 2-core machines, ms per
 product for the 250,112-token vocabulary, linear / streamed: 2 rows 28 / 54, 8 rows
 74 / 50, 12 rows 102 / 55, 14 rows 129 / 59, 16 rows 61 / 58, 32 rows 78 / 82; Marian's
-58,101 tokens the same pattern (12 rows 25.7 / 13.0). The two forms differ by a few
-1e-6, as a batch of rows already differs from one row at a time.
+58,101 tokens the same pattern (12 rows 25.7 / 13.0). The two forms differ in the
+last bits, as a batch of rows already differs from one row at a time.
 """
 
 from __future__ import annotations

@@ -161,12 +161,13 @@ class Seq2SeqSummariser:
                                                    spend.max_new_tokens))
             return [[decode(tokenizer, seq, spend.max_new_tokens) for seq in out]]
         config = model.generation_config
+        ends = end_ids(config)
         longest = pass_budget(spends)
-        watch = EndWatch(end_ids(config), longest.min_new_tokens, start=1)
+        watch = EndWatch(ends, longest.min_new_tokens, start=1)
         out = model.generate(encoder_outputs=encoded, attention_mask=attention_mask,
                              logits_processor=LogitsProcessorList([watch]),
                              **generate_kwargs(self.generation, 0, longest.max_new_tokens))
-        fork = Fork(end_ids(config), getattr(config, "forced_eos_token_id", None))
+        fork = Fork(ends, getattr(config, "forced_eos_token_id", None))
         sequences = [seq[1:].tolist() for seq in out]  # the decoder's start token dropped
         best = watch.rows()
         return [[decode(tokenizer, fork.tokens(seq, steps, spend), spend.max_new_tokens)

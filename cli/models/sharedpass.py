@@ -38,7 +38,7 @@ class EndWatch:
     """A logits processor, run after the model's own: notes each step's best token per
     row, then masks end-of-sequence for rows still under the pass's minimum."""
 
-    def __init__(self, end_ids: list[int], min_new_tokens: int, start: int):
+    def __init__(self, end_ids: tuple[int, ...], min_new_tokens: int, start: int):
         self.end_ids = end_ids
         self.min_new_tokens = min_new_tokens
         self.start = start  # decoder tokens before the first new one
