@@ -78,8 +78,8 @@ def even_split(items: Sequence[T], parts: int) -> list[list[T]]:
     return out
 
 
-def decoding_bytes(config, dtype_bytes: int, new_tokens: Callable[[int], int]
-                   ) -> Callable[[int], float]:
+def decoding_bytes(config, dtype_bytes: int, new_tokens: Callable[[int], int],
+                   logits_copies: int = LOGITS_COPIES) -> Callable[[int], float]:
     """``row_bytes`` for an encoder-decoder: every decoder layer caches keys and values
     for the input (cross-attention) and for each new token (self-attention), and each
     step makes a few vocabulary-sized rows of logits (kept in fp32)."""
@@ -89,7 +89,7 @@ def decoding_bytes(config, dtype_bytes: int, new_tokens: Callable[[int], int]
     width = heads * getattr(config, "d_kv", 0) or getattr(config, "d_model", 0) \
         or getattr(config, "hidden_size", 1024)
     per_token = layers * 2 * width * dtype_bytes
-    logits = getattr(config, "vocab_size", 32_000) * 4 * LOGITS_COPIES
+    logits = getattr(config, "vocab_size", 32_000) * 4 * logits_copies
 
     def row_bytes(input_tokens: int) -> float:
         return SLACK * ((input_tokens + new_tokens(input_tokens)) * per_token + logits)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from summarise.lengths import TokenBudget
-from summarise.models.sharedpass import Fork, shareable
+from summarise.models.sharedpass import Fork, cascade, shareable
 
 END, FORCED = 1, 2
 
@@ -106,3 +106,89 @@ def test_summarise_writes_every_length_as_separate_runs_would(tiny_models, monke
         monkeypatch.undo()
         assert [[g.ids for g in row] for row in shared] == [[g.ids for g in row] for row in alone]
         assert len({len(g.ids) for g in shared[0]}) == 3  # three different lengths
+
+
+class GreedyStandIn:
+    """A greedy decoder with known preferences: row r's best token at step t is
+    ``best[r][t]``; where that is end-of-sequence but masked (t < minimum), the run takes
+    another path (tokens 50+t from there on), as a real model's continuation changes."""
+
+    def __init__(self, best: list[list[int]]):
+        self.best, self.calls = best, []
+
+    def alone(self, row: int, spend: TokenBudget) -> list[int]:
+        tokens, detour = [], False
+        for step in range(spend.max_new_tokens):
+            token = 50 + step if detour else self.best[row][step]
+            if token == END and step < spend.min_new_tokens:
+                detour, token = True, 50 + step
+            tokens.append(token)
+            if token == END:
+                break
+        return tokens
+
+    def run(self, rows: list[int], spend: TokenBudget) -> list[list[int]]:
+        self.calls.append((tuple(rows), spend))
+        return [self.alone(row, spend) for row in rows]
+
+
+NEVER = [10 + t for t in range(40)]
+STOPS_AT = {k: [*NEVER[:k], END, *NEVER[k + 1:]] for k in (3, 12, 25)}
+
+
+@pytest.mark.parametrize(("best", "budgets", "runs"), [
+    # a model that never stops: one run serves all, forced lengths included
+    ([NEVER, NEVER], [TokenBudget(0, 5), TokenBudget(0, 20), TokenBudget(10, 30)], 1),
+    ([NEVER], [TokenBudget(5, 5), TokenBudget(20, 20), TokenBudget(30, 30)], 1),
+    # stops at 12: serves minimums up to 12; the minimum 20 runs again
+    ([STOPS_AT[12]], [TokenBudget(0, 8), TokenBudget(5, 30), TokenBudget(20, 30)], 2),
+    # a stop at 3 then 25 (after the detour there is none): three minimums, rows differ
+    ([STOPS_AT[3], STOPS_AT[25], NEVER],
+     [TokenBudget(0, 40), TokenBudget(10, 40), TokenBudget(30, 40)], 3),
+    # a stop exactly at a budget's maximum and at its minimum
+    ([STOPS_AT[12]], [TokenBudget(12, 12), TokenBudget(12, 13), TokenBudget(0, 12)], 1),
+])
+def test_cascade_writes_what_each_budget_writes_alone(best, budgets, runs):
+    model = GreedyStandIn(best)
+    got = cascade(model.run, budgets, len(best), (END,))
+    assert got == [[model.alone(row, spend) for row in range(len(best))] for spend in budgets]
+    assert len(model.calls) == runs
+    # no row runs twice with the same budget, and re-runs only take rows that need them
+    assert len(set(model.calls)) == len(model.calls)
+
+
+def test_ct2_cascade_equals_separate_runs_on_a_model_that_stops(trained_models, tmp_path,
+                                                                 monkeypatch):
+    """CTranslate2 reports no per-step scores, so its lengths share runs by ``cascade``:
+    on the trained summariser (which stops by itself) budgets that cut it, let it stop
+    and force it past its stop give the tokens and limits of their own runs."""
+    pytest.importorskip("ctranslate2")
+    from conftest import CORPUS
+    from summarise.fixtures.fidelity import held_out_documents
+    from summarise.fixtures.leads import sentences_of
+    from summarise.lengths import LengthPreset
+    from summarise.models import ct2
+
+    monkeypatch.setenv("SUMMARISE_CT2_CACHE", str(tmp_path))
+    summariser = _summariser(trained_models["summariser"], backend="ctranslate2")
+    texts = [text for _, text in held_out_documents(sentences_of(CORPUS), 6, seed=3)]
+    # Presets with budgets set directly: all of them read the "medium" prefix.
+    spends = [TokenBudget(0, 12), TokenBudget(0, 160), TokenBudget(20, 60),
+              TokenBudget(130, 200)]
+    presets = [LengthPreset("medium", 60 + i, 3) for i in range(len(spends))]
+    monkeypatch.setattr(ct2, "budget", lambda preset, *a, **k: spends[preset.words - 60])
+    calls = []
+    translate = summariser.loaded.model.translate_batch
+    monkeypatch.setattr(summariser.loaded, "model", type("Counting", (), {
+        "translate_batch": lambda self, batch, **kw: calls.append(len(batch)) or
+        translate(batch, **kw)})())
+    shared = summariser.summarise(texts, "en", presets)
+    runs_shared = len(calls)
+    monkeypatch.setattr(ct2, "shareable", lambda budgets, beams: False)
+    alone = summariser.summarise(texts, "en", presets)
+    assert [[g.ids for g in row] for row in shared] == [[g.ids for g in row] for row in alone]
+    assert [[g.hit_limit for g in row] for row in shared] == \
+        [[g.hit_limit for g in row] for row in alone]
+    assert all(not row[1].hit_limit for row in alone)  # it stopped by itself
+    assert all(len(row[3].ids) > len(row[1].ids) for row in alone)  # and was made go on
+    assert runs_shared == 2 and calls[:2] == [len(texts), len(texts)]  # 1 run + the re-run

@@ -4,7 +4,8 @@ A transformers checkpoint is converted once into a cache folder keyed by model,
 revision and compute type, then loaded by ``ctranslate2.Translator``; on CPU it computes
 in int8 by default, which is where most of its speed comes from. Tokenizers stay the
 Hugging Face ones, so texts are split and decoded exactly as with the PyTorch backend.
-CTranslate2 encodes the input again for every length (its API has no encoder reuse).
+CTranslate2's API has no encoder reuse and reports no per-step scores, so lengths share
+runs by ``sharedpass.cascade``: one run serves every length its stop allows.
 """
 
 from __future__ import annotations
@@ -23,13 +24,17 @@ from pathlib import Path
 from ..config import Generation
 from ..engine import decoding_bytes, length_sorted_batches
 from ..errors import ModelUnavailable, UsageError
-from ..lengths import LengthPreset, budget, tokens_per_word
+from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
 from .base import Generated
 from .hub import ModelRef
 from .seq2seq import Seq2SeqSummariser, decode, output_window
+from .sharedpass import cascade, shareable
 from .translator import Seq2SeqTranslator
 
 CONVERTED_MARK = "summarise-converted.txt"  # written last: a folder without it is unfinished
+# CTranslate2 holds a step's logits once (and its softmax), not the several fp32 copies
+# of HF's generate and logits processors: its decoding rows take less memory.
+CT2_LOGITS_COPIES = 2
 DTYPE_COMPUTE = {"fp32": "float32", "float32": "float32", "bf16": "bfloat16",
                  "bfloat16": "bfloat16", "fp16": "float16", "float16": "float16"}
 
@@ -234,23 +239,36 @@ class CT2Summariser(Seq2SeqSummariser):
         ratio = tokens_per_word(self.loaded.tokenizer, lang)
         budgets = [budget(p, ratio, self.generation, limit=output_window(self.loaded.config))
                    for p in presets]
-        pieces = {prefix: self._pieces(texts, prefix)
-                  for prefix in dict.fromkeys(self.prefixes(p) for p in presets)}
-        rows: list[list[Generated]] = [[] for _ in texts]
+        by_prefix = self.by_prefix(presets)
+        pieces = {prefix: self._pieces(texts, prefix) for prefix in by_prefix}
+        rows: list[list[Generated | None]] = [[None] * len(presets) for _ in texts]
         longest_output = max(b.max_new_tokens for b in budgets)
-        memory = decoding_bytes(self.loaded.config, 4, lambda _: longest_output)
+        memory = decoding_bytes(self.loaded.config, 4, lambda _: longest_output,
+                                logits_copies=CT2_LOGITS_COPIES)
         sizes = [len(p) for p in pieces[self.prefixes(presets[0])]]
+        ends = (self.loaded.tokenizer.eos_token_id,)
         for batch in length_sorted_batches(sizes, self.generation.batch_size, row_bytes=memory):
-            for preset, spend in zip(presets, budgets, strict=True):
-                inputs = pieces[self.prefixes(preset)]
-                results = self.loaded.model.translate_batch(
-                    [inputs[i] for i in batch], max_decoding_length=spend.max_new_tokens,
-                    min_decoding_length=spend.min_new_tokens, suppress_sequences=self.suppress,
-                    max_input_length=0, **_options(self.generation))
-                for i, result in zip(batch, results, strict=True):
-                    rows[i].append(_to_generated(self.loaded, result.hypotheses[0],
-                                                 spend.max_new_tokens))
-        return rows
+            for prefix, wanted in by_prefix.items():
+                inputs = [pieces[prefix][i] for i in batch]
+                spends = [budgets[s] for s in wanted]
+
+                def run(picked: list[int], spend: TokenBudget, inputs=inputs) -> list[list[int]]:
+                    results = self.loaded.model.translate_batch(
+                        [inputs[r] for r in picked], max_decoding_length=spend.max_new_tokens,
+                        min_decoding_length=spend.min_new_tokens,
+                        suppress_sequences=self.suppress, max_input_length=0,
+                        **_options(self.generation))
+                    return [self.loaded.ids(r.hypotheses[0]) for r in results]
+
+                every = list(range(len(batch)))
+                outputs = (cascade(run, spends, len(batch), ends)
+                           if shareable(spends, self.generation.beams)
+                           else [run(every, spend) for spend in spends])
+                for slot, written in zip(wanted, outputs, strict=True):
+                    for i, ids in zip(batch, written, strict=True):
+                        rows[i][slot] = decode(self.loaded.tokenizer, ids,
+                                               budgets[slot].max_new_tokens)
+        return rows  # type: ignore[return-value]  (every slot is filled above)
 
 
 class CT2Translator(Seq2SeqTranslator):

@@ -109,6 +109,14 @@ class Seq2SeqSummariser:
         encoded = self.loaded.tokenizer([self.prefix + t for t in texts])["input_ids"]
         return [len(ids) for ids in encoded]
 
+    def by_prefix(self, presets: list[LengthPreset]) -> dict[str, list[int]]:
+        """Indices of ``presets`` by task prefix: lengths that share a prefix share one
+        encoder pass (and, under greedy search, one decoding pass)."""
+        groups: dict[str, list[int]] = {}
+        for index, preset in enumerate(presets):
+            groups.setdefault(self.prefixes(preset), []).append(index)
+        return groups
+
     def summarise(self, texts: list[str], lang: str, presets: list[LengthPreset],
                   out_lang: str | None = None) -> list[list[Generated]]:
         import torch
@@ -118,10 +126,7 @@ class Seq2SeqSummariser:
         ratio = tokens_per_word(tokenizer, lang)
         budgets = [budget(p, ratio, self.generation, limit=output_window(self.loaded.config))
                    for p in presets]
-        # Lengths that share a prefix share one encoder pass.
-        by_prefix: dict[str, list[int]] = {}
-        for index, preset in enumerate(presets):
-            by_prefix.setdefault(self.prefixes(preset), []).append(index)
+        by_prefix = self.by_prefix(presets)
         rows: list[list[Generated | None]] = [[None] * len(presets) for _ in texts]
         lengths = [min(n, self.max_input_tokens) for n in self.count_tokens(texts)]
         longest_output = max(b.max_new_tokens for b in budgets)

@@ -13,10 +13,15 @@ It holds for greedy search with processors that read only the tokens so far (n-g
 blocking, repetition penalty, a model's fixed ``min_length``). Beam search and sampling
 decode each length on its own; a forced end-of-sequence on the last step (BART, Marian)
 is applied to each length's own last step.
+
+An engine that cannot report each step's best token (CTranslate2) shares by ``cascade``:
+a run with the smallest minimum serves every length whose minimum its stop had reached,
+and only rows that stopped too early for a longer length run again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..lengths import TokenBudget
@@ -79,3 +84,42 @@ class Fork:
 def end_ids(generation_config) -> tuple[int, ...]:
     ids = generation_config.eos_token_id
     return (ids,) if isinstance(ids, int) else tuple(ids or ())
+
+
+def cascade(run: Callable[[list[int], TokenBudget], list[list[int]]],
+            budgets: Sequence[TokenBudget], rows: int, end_ids: tuple[int, ...]
+            ) -> list[list[list[int]]]:
+    """Per budget, per row, the tokens a run with that budget alone writes, from as few
+    runs as the outputs allow. ``run(rows, budget)`` decodes those rows of the batch and
+    returns their tokens, ending with end-of-sequence where a row stopped.
+
+    A run with minimum m that stops at step t wrote what every budget with minimum <= t
+    writes up to t: before t end-of-sequence was never the best token, so their own
+    masks changed nothing, and at t they stop too (or were cut earlier at their maximum).
+    A run that never stops serves every budget up to its maximum. A row whose stop came
+    before a budget's minimum runs again with that minimum. On a model that seldom stops
+    early (and always under forced lengths) one run serves all budgets.
+    """
+    out: list[list[list[int] | None]] = [[None] * rows for _ in budgets]
+    pending = {row: sorted(range(len(budgets)), key=lambda s: budgets[s].min_new_tokens)
+               for row in range(rows)}
+    while pending:
+        groups: dict[int, list[int]] = {}
+        for row, slots in pending.items():
+            groups.setdefault(budgets[slots[0]].min_new_tokens, []).append(row)
+        for least, group in groups.items():
+            longest = max(budgets[s].max_new_tokens for row in group for s in pending[row])
+            for row, tokens in zip(group, run(group, TokenBudget(least, longest)),
+                                   strict=True):
+                stop = len(tokens) - 1 if tokens and tokens[-1] in end_ids else None
+                left = []
+                for slot in pending[row]:
+                    if stop is None or budgets[slot].min_new_tokens <= stop:
+                        out[slot][row] = tokens[:budgets[slot].max_new_tokens]
+                    else:
+                        left.append(slot)
+                if left:
+                    pending[row] = left
+                else:
+                    del pending[row]
+    return out  # type: ignore[return-value]  (every row of every budget is filled)
