@@ -147,6 +147,12 @@ STOPS_AT = {k: [*NEVER[:k], END, *NEVER[k + 1:]] for k in (3, 12, 25)}
      [TokenBudget(0, 40), TokenBudget(10, 40), TokenBudget(30, 40)], 3),
     # a stop exactly at a budget's maximum and at its minimum
     ([STOPS_AT[12]], [TokenBudget(12, 12), TokenBudget(12, 13), TokenBudget(0, 12)], 1),
+    # forced lengths on a model that stops: one run masking the end up to the longest
+    ([STOPS_AT[3], STOPS_AT[12]], [TokenBudget(5, 5), TokenBudget(20, 20),
+                                   TokenBudget(30, 30)], 1),
+    # forced and free together: the free one's minimum first, the forced 20 after
+    ([STOPS_AT[12]], [TokenBudget(10, 10), TokenBudget(0, 40), TokenBudget(20, 20)], 2),
+    ([STOPS_AT[12]], [TokenBudget(10, 10), TokenBudget(15, 40)], 1),
 ])
 def test_cascade_writes_what_each_budget_writes_alone(best, budgets, runs):
     model = GreedyStandIn(best)

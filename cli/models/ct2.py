@@ -239,36 +239,42 @@ class CT2Summariser(Seq2SeqSummariser):
         ratio = tokens_per_word(self.loaded.tokenizer, lang)
         budgets = [budget(p, ratio, self.generation, limit=output_window(self.loaded.config))
                    for p in presets]
-        by_prefix = self.by_prefix(presets)
-        pieces = {prefix: self._pieces(texts, prefix) for prefix in by_prefix}
         rows: list[list[Generated | None]] = [[None] * len(presets) for _ in texts]
-        longest_output = max(b.max_new_tokens for b in budgets)
-        memory = decoding_bytes(self.loaded.config, 4, lambda _: longest_output,
-                                logits_copies=CT2_LOGITS_COPIES)
-        sizes = [len(p) for p in pieces[self.prefixes(presets[0])]]
-        ends = (self.loaded.tokenizer.eos_token_id,)
-        for batch in length_sorted_batches(sizes, self.generation.batch_size, row_bytes=memory):
-            for prefix, wanted in by_prefix.items():
-                inputs = [pieces[prefix][i] for i in batch]
-                spends = [budgets[s] for s in wanted]
-
-                def run(picked: list[int], spend: TokenBudget, inputs=inputs) -> list[list[int]]:
-                    results = self.loaded.model.translate_batch(
-                        [inputs[r] for r in picked], max_decoding_length=spend.max_new_tokens,
-                        min_decoding_length=spend.min_new_tokens,
-                        suppress_sequences=self.suppress, max_input_length=0,
-                        **_options(self.generation))
-                    return [self.loaded.ids(r.hypotheses[0]) for r in results]
-
-                every = list(range(len(batch)))
-                outputs = (cascade(run, spends, len(batch), ends)
-                           if shareable(spends, self.generation.beams)
-                           else [run(every, spend) for spend in spends])
-                for slot, written in zip(wanted, outputs, strict=True):
-                    for i, ids in zip(batch, written, strict=True):
-                        rows[i][slot] = decode(self.loaded.tokenizer, ids,
-                                               budgets[slot].max_new_tokens)
+        every = list(range(len(texts)))
+        for prefix, wanted in self.by_prefix(presets).items():
+            inputs = self._pieces(texts, prefix)
+            spends = [budgets[s] for s in wanted]
+            run = self._runner(inputs)
+            # Across all texts, so that the rows a later length must run again (they
+            # stopped before its minimum) make one batch, not a small one per batch.
+            outputs = (cascade(run, spends, len(texts), (self.loaded.tokenizer.eos_token_id,))
+                       if shareable(spends, self.generation.beams)
+                       else [run(every, spend) for spend in spends])
+            for slot, written in zip(wanted, outputs, strict=True):
+                for i, ids in enumerate(written):
+                    rows[i][slot] = decode(self.loaded.tokenizer, ids,
+                                           budgets[slot].max_new_tokens)
         return rows  # type: ignore[return-value]  (every slot is filled above)
+
+    def _runner(self, inputs: list[list[str]]):
+        """``run(rows, budget)`` for ``cascade``: those inputs decoded in length-sorted
+        batches, each row's model ids in the order asked."""
+        def run(picked: list[int], spend: TokenBudget) -> list[list[int]]:
+            memory = decoding_bytes(self.loaded.config, 4, lambda _: spend.max_new_tokens,
+                                    logits_copies=CT2_LOGITS_COPIES)
+            written: dict[int, list[int]] = {}
+            sizes = [len(inputs[r]) for r in picked]
+            for batch in length_sorted_batches(sizes, self.generation.batch_size,
+                                               row_bytes=memory):
+                results = self.loaded.model.translate_batch(
+                    [inputs[picked[b]] for b in batch], max_decoding_length=spend.max_new_tokens,
+                    min_decoding_length=spend.min_new_tokens, suppress_sequences=self.suppress,
+                    max_input_length=0, **_options(self.generation))
+                for b, result in zip(batch, results, strict=True):
+                    written[picked[b]] = self.loaded.ids(result.hypotheses[0])
+            return [written[r] for r in picked]
+
+        return run
 
 
 class CT2Translator(Seq2SeqTranslator):

@@ -90,32 +90,39 @@ def cascade(run: Callable[[list[int], TokenBudget], list[list[int]]],
             budgets: Sequence[TokenBudget], rows: int, end_ids: tuple[int, ...]
             ) -> list[list[list[int]]]:
     """Per budget, per row, the tokens a run with that budget alone writes, from as few
-    runs as the outputs allow. ``run(rows, budget)`` decodes those rows of the batch and
-    returns their tokens, ending with end-of-sequence where a row stopped.
+    runs as the outputs allow. ``run(rows, budget)`` decodes those rows and returns their
+    tokens, ending with end-of-sequence where a row stopped.
 
-    A run with minimum m that stops at step t wrote what every budget with minimum <= t
-    writes up to t: before t end-of-sequence was never the best token, so their own
-    masks changed nothing, and at t they stop too (or were cut earlier at their maximum).
-    A run that never stops serves every budget up to its maximum. A row whose stop came
-    before a budget's minimum runs again with that minimum. On a model that seldom stops
-    early (and always under forced lengths) one run serves all budgets.
+    A run whose minimum m is at most a budget's minimum, and which stops at step t,
+    wrote what that budget writes if its minimum is <= t: before t end-of-sequence was
+    never the best token, so the budget's own mask changed nothing, and at t it stops
+    too (or was cut earlier at its maximum). A run that never stops serves every such
+    budget up to its maximum. A forced length (minimum = maximum) is also served by any
+    run that masks end-of-sequence for all its steps (m >= its maximum): neither could
+    stop. Rows that stopped too early for a budget run again with its minimum.
     """
     out: list[list[list[int] | None]] = [[None] * rows for _ in budgets]
-    pending = {row: sorted(range(len(budgets)), key=lambda s: budgets[s].min_new_tokens)
-               for row in range(rows)}
+    pending = {row: list(range(len(budgets))) for row in range(rows)}
+
+    def least(slots: list[int]) -> int:
+        free = [budgets[s].min_new_tokens for s in slots if not budgets[s].exact]
+        return min(free) if free else max(budgets[s].max_new_tokens for s in slots)
+
     while pending:
         groups: dict[int, list[int]] = {}
         for row, slots in pending.items():
-            groups.setdefault(budgets[slots[0]].min_new_tokens, []).append(row)
-        for least, group in groups.items():
+            groups.setdefault(least(slots), []).append(row)
+        for masked, group in groups.items():
             longest = max(budgets[s].max_new_tokens for row in group for s in pending[row])
-            for row, tokens in zip(group, run(group, TokenBudget(least, longest)),
+            for row, tokens in zip(group, run(group, TokenBudget(masked, longest)),
                                    strict=True):
                 stop = len(tokens) - 1 if tokens and tokens[-1] in end_ids else None
                 left = []
                 for slot in pending[row]:
-                    if stop is None or budgets[slot].min_new_tokens <= stop:
-                        out[slot][row] = tokens[:budgets[slot].max_new_tokens]
+                    spend = budgets[slot]
+                    if (spend.exact and spend.max_new_tokens <= masked) or stop is None \
+                            or spend.min_new_tokens <= stop:
+                        out[slot][row] = tokens[:spend.max_new_tokens]
                     else:
                         left.append(slot)
                 if left:
