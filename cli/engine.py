@@ -18,11 +18,12 @@ T = TypeVar("T")
 # Padded input tokens per batch: 16 documents of 512 tokens on CPU.
 TOKENS_PER_BATCH = 8192
 MAX_BATCH = 64
-# Decoding state one batch may hold on top of the weights. Summaries are written while
-# only the summariser is loaded; translations run with the summariser still loaded, so
-# they get a third (see Seq2SeqTranslator). Bigger batches are still faster per text
-# (mT5-small decoding, ms per text and step: 10 texts 11, 16 texts 9); this budget
-# trades that for memory.
+# Decoding state one batch may hold on top of the weights. A run's weights are all
+# loaded while the summariser writes (the translators load in the background then), and
+# summaries and translations are not decoded at once, so both get the whole budget.
+# Bigger batches are still faster per text (mT5-small decoding, ms per text and step:
+# 10 texts 11, 16 texts 9; CTranslate2 int8, 8 texts 4.3, 16 texts 2.3, 32 texts 1.7);
+# this budget trades that for memory.
 ACTIVATION_BYTES = 384 * 2**20
 LOGITS_COPIES = 8  # vocabulary-sized rows per text: logits, their fp32 copy, processors
 # Measured on mT5 and Marian: the encoder pass, temporary copies and allocator slack add

@@ -10,8 +10,9 @@ from ..config import Generation
 from ..engine import decoding_bytes, length_sorted_batches
 from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
 from .base import Generated
+from .masks import in_place
 from .runtime import LoadedModel, release_memory
-from .sharedpass import EndWatch, Fork, end_ids, pass_budget, shareable
+from .sharedpass import EndWatch, Fork, pass_budget, shareable
 
 # Task prefixes of the families that were trained with one.
 PREFIXES = {"t5": "summarize: ", "mt5": "summarize: ", "umt5": "summarize: "}
@@ -159,20 +160,20 @@ class Seq2SeqSummariser:
         from transformers import LogitsProcessorList
 
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
-        if len(spends) == 1:
-            spend = spends[0]
-            out = model.generate(encoder_outputs=encoded, attention_mask=attention_mask,
-                                 **generate_kwargs(self.generation, spend.min_new_tokens,
-                                                   spend.max_new_tokens))
-            return [[decode(tokenizer, seq, spend.max_new_tokens) for seq in out]]
         config = model.generation_config
-        ends = end_ids(config)
+        forced = getattr(config, "forced_eos_token_id", None)
         longest = pass_budget(spends)
-        watch = EndWatch(ends, longest.min_new_tokens, start=1)
+        overrides, masks = in_place(config, longest.min_new_tokens, longest.max_new_tokens,
+                                    start=1, forced_end=forced is not None)
+        kwargs = {**generate_kwargs(self.generation, 0, longest.max_new_tokens), **overrides}
+        if len(spends) == 1:
+            out = model.generate(encoder_outputs=encoded, attention_mask=attention_mask,
+                                 logits_processor=LogitsProcessorList([masks]), **kwargs)
+            return [[decode(tokenizer, seq, longest.max_new_tokens) for seq in out]]
+        watch = EndWatch(masks)
         out = model.generate(encoder_outputs=encoded, attention_mask=attention_mask,
-                             logits_processor=LogitsProcessorList([watch]),
-                             **generate_kwargs(self.generation, 0, longest.max_new_tokens))
-        fork = Fork(ends, getattr(config, "forced_eos_token_id", None))
+                             logits_processor=LogitsProcessorList([watch]), **kwargs)
+        fork = Fork(tuple(masks.end_ids), forced)
         sequences = [seq[1:].tolist() for seq in out]  # the decoder's start token dropped
         best = watch.rows()
         return [[decode(tokenizer, fork.tokens(seq, steps, spend), spend.max_new_tokens)

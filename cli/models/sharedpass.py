@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..lengths import TokenBudget
+from .masks import StepMasks
 
 
 def shareable(budgets: list[TokenBudget], beams: int) -> bool:
@@ -40,20 +41,17 @@ def pass_budget(budgets: list[TokenBudget]) -> TokenBudget:
 
 
 class EndWatch:
-    """A logits processor, run after the model's own: notes each step's best token per
-    row, then masks end-of-sequence for rows still under the pass's minimum."""
+    """A logits processor, run after the model's own: bans what ``masks`` bans, notes each
+    step's best token per row, then holds end-of-sequence back for rows still under the
+    pass's minimum."""
 
-    def __init__(self, end_ids: tuple[int, ...], min_new_tokens: int, start: int):
-        self.end_ids = end_ids
-        self.min_new_tokens = min_new_tokens
-        self.start = start  # decoder tokens before the first new one
+    def __init__(self, masks: StepMasks):
+        self.masks = masks
         self.best: list = []  # per step, the best token of every row (a tensor)
 
     def __call__(self, input_ids, scores):
-        self.best.append(scores.argmax(dim=-1))
-        if input_ids.shape[1] - self.start < self.min_new_tokens:
-            scores[:, list(self.end_ids)] = float("-inf")
-        return scores
+        self.best.append(self.masks.ban(scores).argmax(dim=-1))
+        return self.masks.hold_end(input_ids, scores)
 
     def rows(self) -> list[list[int]]:
         """Per row, the best token of every step."""
@@ -79,11 +77,6 @@ class Fork:
         if self.forced_end is not None:
             return [*generated[:last], self.forced_end]
         return generated[:spend.max_new_tokens]
-
-
-def end_ids(generation_config) -> tuple[int, ...]:
-    ids = generation_config.eos_token_id
-    return (ids,) if isinstance(ids, int) else tuple(ids or ())
 
 
 def cascade(run: Callable[[list[int], TokenBudget], list[list[int]]],

@@ -11,6 +11,7 @@ from ..engine import ACTIVATION_BYTES, decoding_bytes, length_sorted_batches
 from ..lengths import TokenBudget, translation_budget
 from ..segment import pack_sentences
 from .base import Generated
+from .masks import in_place
 from .runtime import LoadedModel, release_memory
 from .seq2seq import decode, generate_kwargs, input_window
 
@@ -67,9 +68,8 @@ class Seq2SeqTranslator:
         itemsize = getattr(getattr(self.loaded, "dtype", None), "itemsize", 4)
         memory = decoding_bytes(self.loaded.config, itemsize,
                                 lambda n: self.budget(n).max_new_tokens)
-        # Translations run while the summariser is still loaded: a third of the memory.
         for batch in length_sorted_batches(lengths, self.generation.batch_size, row_bytes=memory,
-                                           bytes_per_batch=ACTIVATION_BYTES // 3):
+                                           bytes_per_batch=ACTIVATION_BYTES):
             spends = [self.budget(lengths[i]) for i in batch]
             max_new = max(spend.max_new_tokens for spend in spends)
             keep = [spend.max_new_tokens if spend.exact else None for spend in spends]
@@ -91,6 +91,7 @@ class Seq2SeqTranslator:
         """One batched model call; ``keep`` is, per row, the exact length of an exact
         budget (else None). The one method another backend (CTranslate2) replaces."""
         import torch
+        from transformers import LogitsProcessorList
 
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         extra = {}
@@ -99,12 +100,17 @@ class Seq2SeqTranslator:
             tokenizer.src_lang = codes[src]
             extra["forced_bos_token_id"] = tokenizer.convert_tokens_to_ids(codes[tgt])
         enc = tokenizer(segments, return_tensors="pt", padding=True).to(self.loaded.device)
-        kwargs = {**generate_kwargs(self.generation, 0, max_new), "min_new_tokens": 0}
+        kwargs = generate_kwargs(self.generation, 0, max_new)
         exact = [k for k in keep if k is not None]
         if exact:
             kwargs.update(forced_length_kwargs(max(exact)))
+        forced = kwargs.get("forced_eos_token_id", model.generation_config.forced_eos_token_id)
+        overrides, masks = in_place(model.generation_config, kwargs["min_new_tokens"],
+                                    kwargs["max_new_tokens"], start=1,
+                                    forced_end=forced is not None)
         with torch.inference_mode():
-            out = model.generate(**enc, **kwargs, **extra)
+            out = model.generate(**enc, **{**kwargs, **overrides}, **extra,
+                                 logits_processor=LogitsProcessorList([masks]))
         # Greedy rows are independent: the first N tokens of a longer forced run are the
         # run forced to N, so each segment keeps exactly its own forced length.
         return [decode(tokenizer, seq, max_new, keep=k) for seq, k in zip(out, keep, strict=True)]
