@@ -16,9 +16,9 @@ BUDGETS = [TokenBudget(0, 40), TokenBudget(0, 200), TokenBudget(130, 200),
            TokenBudget(40, 40), TokenBudget(60, 40)]
 
 
-def hf_processors(generation_config, min_new_tokens, max_new_tokens, start, forced_end):
+def hf_processors(generation_config, kwargs, start):
     """The way it was: HF's own min-length and banned-token processors, no masks."""
-    return {"min_new_tokens": min_new_tokens}, masks_module.StepMasks((), 0, start)
+    return kwargs, masks_module.StepMasks((), 0, start)
 
 
 def both_ways(monkeypatch, module, call):

@@ -32,8 +32,9 @@ from .sharedpass import cascade, shareable
 from .translator import Seq2SeqTranslator
 
 CONVERTED_MARK = "summarise-converted.txt"  # written last: a folder without it is unfinished
-# CTranslate2 holds a step's logits once (and its softmax), not the several fp32 copies
-# of HF's generate and logits processors: its decoding rows take less memory.
+# Vocabulary-sized rows per text in CTranslate2's decoding, for ``decoding_bytes``: it
+# keeps no copies for logits processors. Measured (mT5-small int8, 500 tokens in, 336
+# out): 23.8 MB per text; the estimate is 29 MB with 2 copies, 37 MB with HF's 8.
 CT2_LOGITS_COPIES = 2
 DTYPE_COMPUTE = {"fp32": "float32", "float32": "float32", "bf16": "bfloat16",
                  "bfloat16": "bfloat16", "fp16": "float16", "float16": "float16"}

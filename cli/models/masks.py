@@ -42,19 +42,21 @@ def single_token_bans(generation_config) -> tuple[int, ...] | None:
     return tuple(sequence[0] for sequence in banned)
 
 
-def in_place(generation_config, min_new_tokens: int, max_new_tokens: int, start: int,
-             forced_end: bool) -> tuple[dict, StepMasks]:
-    """``generate()`` arguments that turn off HF's min-length and banned-token processors,
-    and the processor that does their work in place. ``forced_end``: the model's forced
-    end-of-sequence on the last step is on; HF lets it win over the minimum there (its
-    processor runs after the minimum's, ours after both), so the minimum stops a step
-    short of it."""
+def in_place(generation_config, kwargs: dict, start: int) -> tuple[dict, StepMasks]:
+    """``generate()``'s ``kwargs`` with HF's min-length and single-token ban processors
+    turned off, and the processor that does their work in place. Where the model forces
+    end-of-sequence onto the last step, HF lets that win over the minimum (its processor
+    runs after the minimum's, ours after both), so the minimum stops a step short of it."""
     banned = single_token_bans(generation_config)
+    forced = kwargs.get("forced_eos_token_id", generation_config.forced_eos_token_id)
+    least, most = kwargs.get("min_new_tokens") or 0, kwargs["max_new_tokens"]
     overrides: dict = {"min_new_tokens": 0}
     if banned is not None:
         overrides["bad_words_ids"] = None
-    least = min(min_new_tokens, max_new_tokens - 1) if forced_end else min_new_tokens
-    return overrides, StepMasks(end_ids(generation_config), least, start, banned or ())
+    if forced is not None:
+        least = min(least, most - 1)
+    return {**kwargs, **overrides}, StepMasks(end_ids(generation_config), least, start,
+                                              banned or ())
 
 
 def end_ids(generation_config) -> tuple[int, ...]:

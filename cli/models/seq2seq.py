@@ -160,12 +160,9 @@ class Seq2SeqSummariser:
         from transformers import LogitsProcessorList
 
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
-        config = model.generation_config
-        forced = getattr(config, "forced_eos_token_id", None)
         longest = pass_budget(spends)
-        overrides, masks = in_place(config, longest.min_new_tokens, longest.max_new_tokens,
-                                    start=1, forced_end=forced is not None)
-        kwargs = {**generate_kwargs(self.generation, 0, longest.max_new_tokens), **overrides}
+        kwargs, masks = in_place(model.generation_config, generate_kwargs(
+            self.generation, longest.min_new_tokens, longest.max_new_tokens), start=1)
         if len(spends) == 1:
             out = model.generate(encoder_outputs=encoded, attention_mask=attention_mask,
                                  logits_processor=LogitsProcessorList([masks]), **kwargs)
@@ -173,7 +170,7 @@ class Seq2SeqSummariser:
         watch = EndWatch(masks)
         out = model.generate(encoder_outputs=encoded, attention_mask=attention_mask,
                              logits_processor=LogitsProcessorList([watch]), **kwargs)
-        fork = Fork(tuple(masks.end_ids), forced)
+        fork = Fork(tuple(masks.end_ids), model.generation_config.forced_eos_token_id)
         sequences = [seq[1:].tolist() for seq in out]  # the decoder's start token dropped
         best = watch.rows()
         return [[decode(tokenizer, fork.tokens(seq, steps, spend), spend.max_new_tokens)

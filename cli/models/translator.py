@@ -104,12 +104,9 @@ class Seq2SeqTranslator:
         exact = [k for k in keep if k is not None]
         if exact:
             kwargs.update(forced_length_kwargs(max(exact)))
-        forced = kwargs.get("forced_eos_token_id", model.generation_config.forced_eos_token_id)
-        overrides, masks = in_place(model.generation_config, kwargs["min_new_tokens"],
-                                    kwargs["max_new_tokens"], start=1,
-                                    forced_end=forced is not None)
+        kwargs, masks = in_place(model.generation_config, kwargs, start=1)
         with torch.inference_mode():
-            out = model.generate(**enc, **{**kwargs, **overrides}, **extra,
+            out = model.generate(**enc, **kwargs, **extra,
                                  logits_processor=LogitsProcessorList([masks]))
         # Greedy rows are independent: the first N tokens of a longer forced run are the
         # run forced to N, so each segment keeps exactly its own forced length.
