@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import CORPUS
 from summarise.config import Generation, Settings
@@ -132,3 +134,43 @@ def test_int8_quantisation_replaces_linear_layers_and_still_summarises(tiny_mode
     [row] = summariser.summarise(texts_of([40]), "de", [PRESETS["short"]])
     assert row[0].text.strip()
     assert registry.manifest()[str(tiny_models["mt5"])]["dtype"] == "int8-dynamic"
+
+
+def mapped(folder) -> bool:
+    """Whether this process maps a file of ``folder`` (the safetensors weights)."""
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        return any(str(folder) in line for line in maps)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux /proc only")
+@pytest.mark.parametrize("name", ["mt5", "marian-de-en"])
+def test_int8_models_let_go_of_the_fp32_file_and_write_the_same(tiny_models, tmp_path, name):
+    """Quantising reads every page of the memory-mapped fp32 file; a float tensor left
+    viewing it would keep the whole file in memory beside the int8 weights."""
+    import gc
+    import shutil
+    import warnings
+
+    import torch
+    from summarise.models.hub import ModelRef
+    from summarise.models.runtime import load
+    from torch.ao.quantization import quantize_dynamic
+    from transformers import AutoModelForSeq2SeqLM
+
+    folder = shutil.copytree(tiny_models[name], tmp_path / name)  # a file no other test maps
+    plain = AutoModelForSeq2SeqLM.from_pretrained(folder, dtype=torch.float32).eval()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quantize_dynamic(plain, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+    assert mapped(folder)  # the check can fail: quantised in place, the rest views the file
+    int8 = load(ModelRef(name, folder, None), Generation(quantize="int8"))
+    inputs = int8.tokenizer(texts_of([30]), return_tensors="pt")
+    expected = plain.generate(**inputs, max_new_tokens=12, do_sample=False)
+    del plain
+    gc.collect()
+    assert not mapped(folder)
+    model = int8.model
+    shared = model.get_input_embeddings().weight
+    assert model.get_encoder().embed_tokens.weight is shared  # ties kept
+    assert model.get_decoder().embed_tokens.weight is shared
+    assert torch.equal(model.generate(**inputs, max_new_tokens=12, do_sample=False), expected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import sys
 import warnings
@@ -153,6 +154,40 @@ def quantize_int8(model):
     import torch
     from torch.ao.quantization import quantize_dynamic
 
+    # The quantised layers keep the float biases they are given: own copies, not views.
+    own_memory(m.bias for m in model.modules() if isinstance(m, torch.nn.Linear))
     with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
         warnings.simplefilter("ignore")
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+        model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+    own_memory(model.parameters())
+    own_buffers(model)
+    gc.collect()  # loading leaves reference cycles that still hold views of the file
+    return model
+
+
+def own_memory(parameters) -> None:
+    """Give float parameters memory of their own instead of views of the memory-mapped
+    safetensors file. One view left keeps the whole mapping alive, and quantising read
+    every page of it: the summariser then held its fp32 file (658 MB) beside its int8
+    weights, and int8 used more memory than fp32. Once nothing views the file, it is
+    unmapped. Tied weights stay tied: the Parameter objects are kept, only their data
+    moves."""
+    seen = set()
+    for parameter in parameters:
+        if parameter is None or id(parameter) in seen or not parameter.is_floating_point():
+            continue
+        seen.add(id(parameter))
+        parameter.data = parameter.data.clone()
+
+
+def own_buffers(model) -> None:
+    """``own_memory`` for buffers. A buffer can be a view (Marian's ``final_logits_bias``
+    is a reshaped flat tensor of the file), and swapping ``.data`` keeps what it views, so
+    the buffer itself is replaced; a buffer shared by modules stays shared."""
+    copies = {}
+    for module in model.modules():
+        for name, buffer in list(module.named_buffers(recurse=False)):
+            if buffer is not None and buffer.is_floating_point():
+                if id(buffer) not in copies:
+                    copies[id(buffer)] = buffer.clone()
+                setattr(module, name, copies[id(buffer)])
