@@ -174,3 +174,24 @@ def test_int8_models_let_go_of_the_fp32_file_and_write_the_same(tiny_models, tmp
     assert model.get_encoder().embed_tokens.weight is shared  # ties kept
     assert model.get_decoder().embed_tokens.weight is shared
     assert torch.equal(model.generate(**inputs, max_new_tokens=12, do_sample=False), expected)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux /proc only")
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_a_copy_of_a_mapped_tensor_is_equal_and_its_own(tmp_path, dtype):
+    import torch
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+    from summarise.models.unmap import copy_of, file_mappings
+
+    torch.manual_seed(0)
+    save_file({"a": torch.randn(700, 300).to(getattr(torch, dtype)),
+               "b": torch.randn(5, 3)}, tmp_path / "w.safetensors")
+    with safe_open(tmp_path / "w.safetensors", "pt") as weights:
+        viewed = weights.get_tensor("a")
+    mappings = file_mappings()
+    assert any(m.start <= viewed.data_ptr() < m.end for m in mappings)  # it is a view
+    copy = copy_of(viewed, mappings)
+    assert torch.equal(copy, viewed) and copy.dtype == viewed.dtype
+    assert not any(m.start <= copy.data_ptr() < m.end for m in file_mappings())
+    assert copy_of(copy, mappings) is copy  # memory of its own already: left as it is

@@ -154,40 +154,22 @@ def quantize_int8(model):
     import torch
     from torch.ao.quantization import quantize_dynamic
 
-    # The quantised layers keep the float biases they are given: own copies, not views.
-    own_memory(m.bias for m in model.modules() if isinstance(m, torch.nn.Linear))
+    from .unmap import file_mappings, own_buffers, own_parameters
+
+    mappings = file_mappings()
+    linear = torch.nn.Linear
+    quantised = {id(m.weight) for m in model.modules() if isinstance(m, linear)}
+    kept = {id(p) for m in model.modules() if not isinstance(m, linear)
+            for p in m.parameters(recurse=False)}  # a tied embedding is also a head
+    # What outlives quantising (embeddings, norms, the biases the int8 layers keep) gets
+    # memory of its own first, read from the file: quantising a tied head then reads
+    # the copy, and the mapped pages of the embedding are never touched.
+    own_parameters((p for p in model.parameters() if id(p) not in quantised or id(p) in kept),
+                   mappings)
     with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
         warnings.simplefilter("ignore")
-        model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
-    own_memory(model.parameters())
-    own_buffers(model)
+        model = quantize_dynamic(model, {linear}, dtype=torch.qint8, inplace=True)
+    own_parameters(model.parameters(), mappings)  # none left viewing the file, normally
+    own_buffers(model, mappings)
     gc.collect()  # loading leaves reference cycles that still hold views of the file
     return model
-
-
-def own_memory(parameters) -> None:
-    """Give float parameters memory of their own instead of views of the memory-mapped
-    safetensors file. One view left keeps the whole mapping alive, and quantising read
-    every page of it: the summariser then held its fp32 file (658 MB) beside its int8
-    weights, and int8 used more memory than fp32. Once nothing views the file, it is
-    unmapped. Tied weights stay tied: the Parameter objects are kept, only their data
-    moves."""
-    seen = set()
-    for parameter in parameters:
-        if parameter is None or id(parameter) in seen or not parameter.is_floating_point():
-            continue
-        seen.add(id(parameter))
-        parameter.data = parameter.data.clone()
-
-
-def own_buffers(model) -> None:
-    """``own_memory`` for buffers. A buffer can be a view (Marian's ``final_logits_bias``
-    is a reshaped flat tensor of the file), and swapping ``.data`` keeps what it views, so
-    the buffer itself is replaced; a buffer shared by modules stays shared."""
-    copies = {}
-    for module in model.modules():
-        for name, buffer in list(module.named_buffers(recurse=False)):
-            if buffer is not None and buffer.is_floating_point():
-                if id(buffer) not in copies:
-                    copies[id(buffer)] = buffer.clone()
-                setattr(module, name, copies[id(buffer)])
