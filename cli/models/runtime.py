@@ -158,8 +158,9 @@ def quantize_int8(model):
 
     mappings = file_mappings()
     linear = torch.nn.Linear
-    quantised = {id(m.weight) for m in model.modules() if isinstance(m, linear)}
-    kept = {id(p) for m in model.modules() if not isinstance(m, linear)
+    # quantize_dynamic matches the exact type: a subclass of Linear stays float.
+    quantised = {id(m.weight) for m in model.modules() if type(m) is linear}
+    kept = {id(p) for m in model.modules() if type(m) is not linear
             for p in m.parameters(recurse=False)}  # a tied embedding is also a head
     # What outlives quantising (embeddings, norms, the biases the int8 layers keep) gets
     # memory of its own first, read from the file: quantising a tied head then reads
@@ -169,7 +170,6 @@ def quantize_int8(model):
     with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
         warnings.simplefilter("ignore")
         model = quantize_dynamic(model, {linear}, dtype=torch.qint8, inplace=True)
-    own_parameters(model.parameters(), mappings)  # none left viewing the file, normally
     own_buffers(model, mappings)
     gc.collect()  # loading leaves reference cycles that still hold views of the file
     return model
