@@ -50,11 +50,13 @@ def compare_command(
     test: Annotated[str, typer.Option(
         "--test", metavar="TEST", help="ar (approximate randomisation) or bootstrap.")] = "ar",
     trials: Annotated[int, typer.Option(
-        "--trials", metavar="N", min=1, help="Approximate-randomisation trials.")] = 10000,
+        "--trials", metavar="N", min=1, help="Approximate-randomisation trials (document "
+        "means, and sacreBLEU's corpus test: its --paired-ar-n).")] = 10000,
     resamples: Annotated[int, typer.Option(
         "--bootstrap", metavar="N", min=1, help="Bootstrap resamples (CI of the difference "
-        "and --test bootstrap).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed.")] = 12345,
+        "and --test bootstrap; sacreBLEU's --paired-bs-n).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed (also "
+        "sacreBLEU's, as SACREBLEU_SEED).")] = 12345,
     all_metrics: Annotated[bool, typer.Option(
         "--all-metrics", help="Show every metric, not just the headline ones.")] = False,
     force: Annotated[bool, typer.Option(
