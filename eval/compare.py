@@ -4,6 +4,10 @@ Runs are ``--out`` folders of ``summarise eval`` (or their ``scores.json``).  Su
 are paired by document id, language and length; every run after the first is compared
 with the first.  Runs over different datasets, or scored with different metric
 signatures, are refused: their numbers are not comparable.
+
+Per-document metrics (their means) are tested with documents as the unit
+(``significance.py``); corpus chrF++ and BLEU, when both runs' texts are in their
+folders, with sacreBLEU's own paired tests per language/length (``corpus_tests.py``).
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ import numpy as np
 
 from ..errors import UsageError
 from .aggregate import DEFAULT_BOOTSTRAP, Bootstrap
-from .report import HEADLINE
+from .corpus_tests import corpus_comparison
+from .labels import system_label
+from .report import FILES, HEADLINE
 from .significance import TESTS, TRIALS, compare_scores
+
+Unit = tuple[str, str, str]  # id, lang, length
 
 
 @dataclass
@@ -29,8 +37,38 @@ class Run:
     def name(self) -> str:
         return self.data.get("system", {}).get("name", self.path.name)
 
-    def units(self) -> dict[tuple[str, str, str], dict[str, float]]:
+    @property
+    def label(self) -> str:
+        """The system in words: summariser, translators, backend, dtype, revision."""
+        return system_label(self.data.get("system", {}), self.path.name)
+
+    @property
+    def folder(self) -> Path:
+        return self.path if self.path.is_dir() else self.path.parent
+
+    def units(self) -> dict[Unit, dict[str, float]]:
         return {(d["id"], d["lang"], d["length"]): d["scores"] for d in self.data["documents"]}
+
+    def _rows(self, kind: str) -> list[dict]:
+        file = self.folder / FILES[kind]
+        if not file.is_file():
+            return []
+        try:
+            return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()
+                    if line.strip()]
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{file}: not the JSON Lines that `summarise eval` writes "
+                             f"({exc}); run the eval again") from None
+
+    def texts(self) -> dict[Unit, str]:
+        """The run's summaries (its predictions.jsonl), empty when the file is absent."""
+        return {(r["id"], r["lang"], r["length"]): r.get("text", "")
+                for r in self._rows("predictions")}
+
+    def references(self) -> dict[Unit, tuple[str, ...]]:
+        """The references each summary was scored against (references.jsonl)."""
+        return {(r["id"], r["lang"], r["length"]): tuple(r["references"])
+                for r in self._rows("references")}
 
 
 def load_run(path: Path) -> Run:
@@ -89,7 +127,8 @@ def check_comparable(runs: list[Run], force: bool = False) -> list[str]:
 
 def compare_runs(paths: list[Path], test: str = "ar", trials: int = TRIALS,
                  bootstrap: Bootstrap = DEFAULT_BOOTSTRAP, force: bool = False) -> dict:
-    """Every run against the first: per metric the two means, delta, CI and p-value."""
+    """Every run against the first: per metric the two means, delta, CI and p-value, and
+    sacreBLEU's corpus chrF++/BLEU with its paired test."""
     if len(paths) < 2:
         raise UsageError("compare needs at least two runs")
     if test not in TESTS:
@@ -97,39 +136,70 @@ def compare_runs(paths: list[Path], test: str = "ar", trials: int = TRIALS,
     runs = [load_run(p) for p in paths]
     forced = check_comparable(runs, force)
     baseline = runs[0]
-    comparisons = []
-    for run in runs[1:]:
-        units_a, units_b = baseline.units(), run.units()
-        shared = sorted(set(units_a) & set(units_b))
-        if not shared:
-            raise UsageError(f"{baseline.path} and {run.path} have no summary in common "
-                             "(documents are paired by id, language and length; were they "
-                             "run at different --length?)")
-        keys = [k for k in baseline.data["metrics"] if k in run.data["metrics"]]
-        a = np.array([[units_a[u][k] for k in keys] for u in shared])
-        b = np.array([[units_b[u][k] for k in keys] for u in shared])
-        results = compare_scores(a, b, test, bootstrap, trials)
-        comparisons.append({
-            "a": {"path": str(baseline.path), "system": baseline.name},
-            "b": {"path": str(run.path), "system": run.name},
-            "paired": len(shared),
-            "only_in_a": len(units_a) - len(shared), "only_in_b": len(units_b) - len(shared),
-            "metrics": {k: r.to_dict() for k, r in zip(keys, results, strict=True)},
-            "documents": [{"id": u[0], "lang": u[1], "length": u[2],
-                           "a": {k: units_a[u][k] for k in keys},
-                           "b": {k: units_b[u][k] for k in keys}} for u in shared],
-        })
+    comparisons = [compare_pair(baseline, run, test, trials, bootstrap) for run in runs[1:]]
     return {
         "signature": baseline.data["signature"],
         "dataset": baseline.data["dataset"],
         "test": {"name": "approximate randomisation" if test == "ar" else "paired bootstrap",
                  "trials": trials if test == "ar" else bootstrap.resamples,
-                 "seed": bootstrap.seed, "delta_ci": bootstrap.describe(), "sided": "two"},
+                 "seed": bootstrap.seed, "delta_ci": bootstrap.describe(), "sided": "two",
+                 "unit": "document"},
         "metrics": baseline.data["metrics"],
-        "runs": [{"path": str(r.path), "system": r.name} for r in runs],
+        "runs": [{"path": str(r.path), "system": r.name, "label": r.label} for r in runs],
         "signature_differences": forced,
         "comparisons": comparisons,
     }
+
+
+def compare_pair(baseline: Run, run: Run, test: str, trials: int, bootstrap: Bootstrap
+                 ) -> dict:
+    """One run against the baseline, over the summaries both have."""
+    units_a, units_b = baseline.units(), run.units()
+    shared = sorted(set(units_a) & set(units_b))
+    if not shared:
+        raise UsageError(f"{baseline.path} and {run.path} have no summary in common "
+                         "(documents are paired by id, language and length; were they "
+                         "run at different --length?)")
+    keys = [k for k in baseline.data["metrics"] if k in run.data["metrics"]]
+    a = np.array([[units_a[u][k] for k in keys] for u in shared])
+    b = np.array([[units_b[u][k] for k in keys] for u in shared])
+    documents = [u[0] for u in shared]
+    results = compare_scores(a, b, test, bootstrap, trials, documents)
+    return {
+        "a": {"path": str(baseline.path), "system": baseline.name, "label": baseline.label},
+        "b": {"path": str(run.path), "system": run.name, "label": run.label},
+        "paired_documents": len(set(documents)), "paired_summaries": len(shared),
+        "only_in_a": len(units_a) - len(shared), "only_in_b": len(units_b) - len(shared),
+        "metrics": {k: r.to_dict() for k, r in zip(keys, results, strict=True)},
+        "corpus": corpus_part(baseline, run, keys, shared, test,
+                              trials if test == "ar" else bootstrap.resamples, bootstrap.seed),
+        "documents": [{"id": u[0], "lang": u[1], "length": u[2],
+                       "a": {k: units_a[u][k] for k in keys},
+                       "b": {k: units_b[u][k] for k in keys}} for u in shared],
+    }
+
+
+def corpus_part(baseline: Run, run: Run, keys: list[str], shared: list[Unit], test: str,
+                samples: int, seed: int) -> dict:
+    """sacreBLEU's corpus figures and paired tests, or why they are missing."""
+    from .metrics.chrf import Bleu, ChrF
+
+    metrics = [m() for m in (ChrF, Bleu) if m.key in keys]
+    if not metrics:
+        return {}
+    texts_a, texts_b, references = baseline.texts(), run.texts(), baseline.references()
+    lacking = [f"{r.folder / FILES[kind]}" for r, kind, have in (
+        (baseline, "predictions", texts_a), (run, "predictions", texts_b),
+        (baseline, "references", references)) if not all(u in have for u in shared)]
+    if lacking:
+        return {"skipped": f"no texts for every compared summary in {', '.join(lacking)} "
+                           "(run `summarise eval` again to write them)"}
+    order = list(baseline.data.get("aggregate", {}))  # language, then short before long
+    return {"groups": corpus_comparison(metrics, shared, texts_a, texts_b, references, test,
+                                        samples, seed, order),
+            "test": {"name": "sacreBLEU paired " + (
+                "approximate randomisation" if test == "ar" else "bootstrap"),
+                "samples": samples, "seed": seed, "correction": "Holm across groups"}}
 
 
 def shown_keys(comparison: dict, all_metrics: bool = False) -> list[str]:
@@ -138,14 +208,30 @@ def shown_keys(comparison: dict, all_metrics: bool = False) -> list[str]:
 
 
 HEADER = ["metric", "A", "B", "Δ (B−A)", "95% CI of Δ", "p"]
+CORPUS_NAMES = {"chrf": "chrF++ corpus", "bleu": "BLEU corpus"}
+
+
+def _labels(comparison: dict) -> dict[str, str]:
+    return {k: v.get("short") or v.get("label", k) for k, v in comparison["metrics"].items()}
 
 
 def pair_rows(comparison: dict, pair: dict, all_metrics: bool = False) -> list[list[str]]:
-    """Rows of one A-vs-B table, shared by the terminal and Markdown renderings."""
-    labels = {k: v.get("short") or v.get("label", k) for k, v in comparison["metrics"].items()}
+    """Rows of one A-vs-B table, shared by the terminal, Markdown and HTML renderings:
+    per metric its document-mean row, and for chrF++/BLEU sacreBLEU's corpus rows
+    (one per language/length; a Holm-corrected p beside the raw one when several)."""
+    labels = _labels(comparison)
+    groups = pair.get("corpus", {}).get("groups", {})
     rows = []
     for key in shown_keys(comparison, all_metrics):
         m = pair["metrics"].get(key)
+        for group, figures in groups.items():
+            if key in figures:
+                c = figures[key]
+                where = f" {group}" if len(groups) > 1 else ""
+                p = f"{c['p_value']:.4f}" + (f" (Holm {c['p_holm']:.4f})" if len(groups) > 1
+                                             else "")
+                rows.append([f"{CORPUS_NAMES[key]}{where}", f"{c['a']:.2f}", f"{c['b']:.2f}",
+                             f"{c['delta']:+.2f}", "—", p])
         if m is not None:
             low, high = m["delta_ci"]
             rows.append([labels[key], f"{m['a']:.2f}", f"{m['b']:.2f}", f"{m['delta']:+.2f}",
@@ -153,15 +239,42 @@ def pair_rows(comparison: dict, pair: dict, all_metrics: bool = False) -> list[l
     return rows
 
 
+def significant(row: list[str], level: float = 0.05) -> bool:
+    """Whether a row's p (the Holm-corrected one when given) is below ``level``."""
+    cell = row[-1]
+    return float(cell.split("Holm ")[-1].rstrip(")") if "Holm" in cell else cell) < level
+
+
+def pair_title(pair: dict) -> str:
+    """``A = <system> vs B = <system>``, each named by its label (models, backend, dtype)."""
+    return (f"A = {pair['a'].get('label') or pair['a']['system']} vs "
+            f"B = {pair['b'].get('label') or pair['b']['system']}")
+
+
+def pair_note(comparison: dict, pair: dict) -> str:
+    """What was paired and how it was tested, in one sentence."""
+    corpus = pair.get("corpus", {})
+    note = (f"{pair['paired_documents']} paired documents ({pair['paired_summaries']} "
+            f"summaries); document means: {comparison['test']['name']} over documents")
+    if "test" in corpus:
+        note += (f"; corpus rows: {corpus['test']['name']} ({corpus['test']['samples']} "
+                 f"samples, seed {corpus['test']['seed']}) per language/length, as "
+                 "`sacrebleu --paired-" + ("ar" if "random" in corpus["test"]["name"] else "bs")
+                 + "` computes it")
+    elif corpus.get("skipped"):
+        note += f"; corpus chrF++/BLEU not tested: {corpus['skipped']}"
+    return note + "."
+
+
 def render_markdown(comparison: dict, all_metrics: bool = False) -> str:
     lines = ["# Comparison", "", f"- Dataset: `{comparison['dataset'].get('path')}`",
              f"- Test: {comparison['test']['name']} ({comparison['test']['trials']} trials, "
-             f"seed {comparison['test']['seed']}, two-sided)",
+             f"seed {comparison['test']['seed']}, two-sided, documents resampled)",
              f"- Signature: `{comparison['signature']}`", ""]
     for pair in comparison["comparisons"]:
-        lines += [f"## A = {pair['a']['system']} (`{pair['a']['path']}`) vs "
-                  f"B = {pair['b']['system']} (`{pair['b']['path']}`)", "",
-                  f"{pair['paired']} paired summaries.", "",
+        lines += [f"## {pair_title(pair)}", "",
+                  f"A: `{pair['a']['path']}`, B: `{pair['b']['path']}`.", "",
+                  pair_note(comparison, pair), "",
                   "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
         lines += ["| " + " | ".join(row) + " |" for row in pair_rows(comparison, pair,
                                                                        all_metrics)]
@@ -177,14 +290,12 @@ def print_table(comparison: dict, all_metrics: bool = False, console=None) -> No
 
     console = console or stdout_console()
     for pair in comparison["comparisons"]:
-        table = Table(title=f"A = {pair['a']['system']} ({pair['a']['path']})  vs  "
-                            f"B = {pair['b']['system']} ({pair['b']['path']})",
-                      caption=f"{pair['paired']} paired summaries · "
-                              f"{comparison['test']['name']}, two-sided p")
+        table = Table(title=f"{pair_title(pair)}\n({pair['a']['path']} vs {pair['b']['path']})",
+                      caption=pair_note(comparison, pair) + " Two-sided p.")
         for i, name in enumerate(HEADER):
             table.add_column(name, justify="left" if i == 0 else "right")
         for row in pair_rows(comparison, pair, all_metrics):
-            table.add_row(*row, style="bold" if float(row[-1]) < 0.05 else None)
+            table.add_row(*row, style="bold" if significant(row) else None)
         console.print(table)
 
 
@@ -196,13 +307,13 @@ def write_report(comparison: dict, out: Path, all_metrics: bool = False) -> list
 
     out.mkdir(parents=True, exist_ok=True)
     key = focus_key(comparison)
-    labels = {k: v.get("short") or v.get("label", k) for k, v in comparison["metrics"].items()}
+    labels = _labels(comparison)
     first = comparison["comparisons"][0]
     deltas = [(labels[k], m["delta"], *m["delta_ci"]) for k in shown_keys(comparison)
               if (m := first["metrics"].get(k)) and comparison["metrics"][k].get(
                   "unit", "points") == "points"]
     png = comparison_plot(deltas, [(d["a"][key], d["b"][key]) for d in first["documents"]],
-                          labels[key], (first["a"]["system"], first["b"]["system"]))
+                          labels[key], (first["a"]["label"], first["b"]["label"]))
     paths = [out / "comparison.json", out / "comparison.md", out / "report.html",
              out / "comparison.png"]
     atomic_write(paths[0], dump_json(comparison))

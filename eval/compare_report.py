@@ -9,7 +9,6 @@ opens to show both summaries side by side.
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 
 from .html import DocumentTable, esc, page, table
@@ -21,15 +20,9 @@ MOST_DIFFERENT = 10
 
 def _predictions(run_path: str) -> dict[tuple[str, str, str], str]:
     """Summaries of a run, by (id, lang, length), when its predictions.jsonl is there."""
-    path = Path(run_path)
-    file = (path if path.is_dir() else path.parent) / "predictions.jsonl"
-    texts = {}
-    if file.is_file():
-        for line in file.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                texts[(row["id"], row["lang"], row["length"])] = row.get("text", "")
-    return texts
+    from .compare import Run
+
+    return Run(Path(run_path), {}).texts()
 
 
 def focus_key(comparison: dict) -> str:
@@ -54,8 +47,10 @@ def pair_documents(pair: dict, key: str) -> DocumentTable:
         table_.add("/".join(unit), [
             doc["id"], doc["lang"], doc["length"], doc["b"][key] - doc["a"][key],
             *(doc["a"][k] for k in shown[:4]), *(doc["b"][k] for k in shown[:4])],
-            [(f"A: {pair['a']['system']}", esc(texts_a.get(unit, "(not in the run folder)"))),
-             (f"B: {pair['b']['system']}", esc(texts_b.get(unit, "(not in the run folder)"))),
+            [(f"A: {pair['a'].get('label') or pair['a']['system']}",
+              esc(texts_a.get(unit, "(not in the run folder)"))),
+             (f"B: {pair['b'].get('label') or pair['b']['system']}",
+              esc(texts_b.get(unit, "(not in the run folder)"))),
              ("Scores", esc(scores))])
     return table_
 
@@ -63,29 +58,34 @@ def pair_documents(pair: dict, key: str) -> DocumentTable:
 def render_html(comparison: dict, png: bytes, rows_of) -> str:
     """One page for every A-vs-B pair; ``rows_of(pair)`` gives the metric table's rows."""
     key = focus_key(comparison)
+    from .compare import HEADER, pair_note, pair_title
+
     image = base64.b64encode(png).decode("ascii")
-    body = [f"<h1>Comparison on {esc(comparison['dataset'].get('name') or '')}</h1>",
+    title = "; ".join(pair_title(pair) for pair in comparison["comparisons"])
+    dataset = comparison["dataset"].get("name") or ""
+    focus = comparison["metrics"].get(key, {})
+    focus_label = focus.get("label") or focus.get("short") or key
+    body = [f"<h1>{esc(title)} on {esc(dataset)}</h1>",
             f"<p>Dataset <code>{esc(comparison['dataset'].get('path'))}</code>. Test: "
             f"{esc(comparison['test']['name'])} ({comparison['test']['trials']} trials, "
-            f"seed {comparison['test']['seed']}, two-sided); 95% CI of Δ by paired "
-            f"bootstrap.<br>Signature: <code>{esc(comparison['signature'])}</code></p>"]
+            f"seed {comparison['test']['seed']}, two-sided, documents resampled); 95% CI of "
+            f"Δ by paired bootstrap over documents.<br>Signature: <code>"
+            f"{esc(comparison['signature'])}</code></p>"]
     if comparison.get("signature_differences"):
         body.append("<p><strong>Compared with --force although the signatures differ: "
                     + esc("; ".join(comparison["signature_differences"])) + "</strong></p>")
     body.append(f"<img alt='differences per metric and per-document scatter' "
                 f"src='data:image/png;base64,{image}'>")
-    from .compare import HEADER
-
     for index, pair in enumerate(comparison["comparisons"]):
-        body += [f"<h2>A = {esc(pair['a']['system'])} vs B = {esc(pair['b']['system'])}</h2>",
+        body += [f"<h2>{esc(pair_title(pair))}</h2>",
                  f"<p class='note'>A: <code>{esc(pair['a']['path'])}</code>, B: <code>"
-                 f"{esc(pair['b']['path'])}</code>; {pair['paired']} paired summaries.</p>",
+                 f"{esc(pair['b']['path'])}</code>. {esc(pair_note(comparison, pair))}</p>",
                  table(HEADER, rows_of(pair))]
         documents = pair.get("documents") or []
         if not documents:
             continue
         ordered = sorted(documents, key=lambda d: -abs(d["b"][key] - d["a"][key]))
-        body += [f"<h3>Where they differ most ({esc(key)})</h3>",
+        body += [f"<h3>Where they differ most ({esc(focus_label)})</h3>",
                  table(["id", "lang", "length", "A", "B", "Δ (B−A)"],
                        [[d["id"], d["lang"], d["length"], f"{d['a'][key]:.2f}",
                          f"{d['b'][key]:.2f}", f"{d['b'][key] - d['a'][key]:+.2f}"]
@@ -94,4 +94,4 @@ def render_html(comparison: dict, png: bytes, rows_of) -> str:
                  "see both summaries.</p>",
                  pair_documents({**pair, "index": index, "labels": comparison["metrics"]},
                                 key).render()]
-    return page("Comparison", body)
+    return page(f"{title} on {dataset}", body)

@@ -1,7 +1,9 @@
 """Writing an evaluation run to ``--out``: predictions, scores, Markdown, HTML and a plot.
 
 ``scores.json`` is the machine-readable record (per document and aggregate, with the
-signature); ``report.md`` and the self-contained ``report.html`` are for people.
+signature); ``references.jsonl`` keeps the references each summary was scored against,
+so ``compare`` can run sacreBLEU's corpus tests on the texts themselves;
+``report.md`` and the self-contained ``report.html`` are for people.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from ..output import atomic_write, dump_json
 from .harness import EvalResult
 from .highlight import marked, stems
 from .html import DocumentTable, esc, page, table
+from .labels import system_label
 from .text import Analyzer
 
 HEADLINE = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f", "chrf", "bleu", "words",
             "within_target", "novel_2", "numbers_consistent")
-FILES = {"predictions": "predictions.jsonl", "scores": "scores.json",
-         "markdown": "report.md", "html": "report.html", "plot": "scores.png"}
+FILES = {"predictions": "predictions.jsonl", "references": "references.jsonl",
+         "scores": "scores.json", "markdown": "report.md", "html": "report.html",
+         "plot": "scores.png"}
 EXAMPLES = 3
 
 
@@ -39,6 +43,8 @@ def write_reports(result: EvalResult, out: Path) -> dict[str, Path]:
     paths = {kind: out / name for kind, name in FILES.items()}
     atomic_write(paths["predictions"], "".join(
         json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in result.predictions))
+    atomic_write(paths["references"], "".join(
+        json.dumps(row, ensure_ascii=False) + "\n" for row in scored_references(result)))
     atomic_write(paths["scores"], dump_json(result.to_dict()))
     png = _plot(result)
     atomic_write(paths["plot"], png)
@@ -47,12 +53,24 @@ def write_reports(result: EvalResult, out: Path) -> dict[str, Path]:
     return paths
 
 
+def scored_references(result: EvalResult) -> list[dict]:
+    """Per scored summary the references it was scored against, in the order scored."""
+    records = {r.key: r for r in result.dataset.records}
+    return [{"id": u.id, "lang": u.lang, "length": u.length,
+             "references": list(records[(u.id, u.lang)].references_for(u.length))}
+            for u in result.units]
+
+
+def report_title(result: EvalResult) -> str:
+    """The system (models, backend, dtype, revision; or the baseline) and the dataset."""
+    return f"{system_label(result.system)} on {result.dataset.name}"
+
+
 def _plot(result: EvalResult) -> bytes:
     from .plot import score_plot
 
     labels = {k.name: k.label for k in result.keys}
-    return score_plot(result.aggregate, labels,
-                      f"{result.system['name']} on {result.dataset.name}")
+    return score_plot(result.aggregate, labels, report_title(result))
 
 
 def shown_groups(result: EvalResult) -> list[str]:
@@ -80,6 +98,9 @@ def score_table_rows(result: EvalResult, keys: list[str] | None = None
     return header, rows
 
 
+SCORES_NOTE = ("Mean over summaries [95% CI from a bootstrap over documents: a document's "
+               "summaries at every length are drawn together]; 'documents' counts documents; "
+               "corpus rows are sacreBLEU's corpus scores.")
 CORPUS_LABELS = {"chrf": "chrF++ (corpus, sacreBLEU)", "bleu": "BLEU (corpus, sacreBLEU)"}
 
 
@@ -133,7 +154,7 @@ def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_markdown(result: EvalResult, plot_name: str) -> str:
     data = result.dataset.describe()
-    lines = [f"# Evaluation: {result.system['name']} on {result.dataset.name}", "",
+    lines = [f"# Evaluation: {report_title(result)}", "",
              f"- Dataset: `{data['path']}` ({data['records']} of {data['records_in_file']} "
              f"records, sha256 `{data['sha256'][:16]}…`)",
              f"- System: `{json.dumps(result.system, ensure_ascii=False)}`",
@@ -143,8 +164,7 @@ def render_markdown(result: EvalResult, plot_name: str) -> str:
         lines += [f"- **{len(result.missing)} document × length pair(s) had no prediction** "
                   "and are not in the scores.", ""]
     header, rows = score_table_rows(result)
-    lines += ["## Scores", "", f"Mean over documents [95% bootstrap CI]; corpus rows are "
-              f"sacreBLEU's corpus scores. {reference_note(result)}", ""]
+    lines += ["## Scores", "", f"{SCORES_NOTE} {reference_note(result)}", ""]
     lines += _markdown_table(header, rows)
     lines += ["", f"![scores]({plot_name})", "", "## All metrics", ""]
     lines += _markdown_table(*score_table_rows(result, [k.name for k in result.keys]))
@@ -161,14 +181,16 @@ TABLE_KEYS = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f", "chrf", "bleu",
               "numbers_unsupported")
 EXTREMES = 10
 SOURCE_CHARS = 6000
+COUNT_UNITS = ("words", "count")
 
 
 def document_table(result: EvalResult) -> DocumentTable:
     """Every scored summary: sortable scores, and its texts with matched words marked."""
-    labels = {k.name: k.brief for k in result.keys}
-    keys = [k for k in TABLE_KEYS if k in labels]
+    by_name = {k.name: k for k in result.keys}
+    keys = [k for k in TABLE_KEYS if k in by_name]
     columns = [("id", "text"), ("lang", "text"), ("length", "text"),
-               *((labels[k], "number") for k in keys)]
+               *((by_name[k].brief, "count" if by_name[k].unit in COUNT_UNITS else "number")
+                 for k in keys)]
     table = DocumentTable("documents", columns)
     records = {r.key: r for r in result.dataset.records}
     texts = {p.key: p.text for p in result.predictions}
@@ -193,11 +215,17 @@ def document_table(result: EvalResult) -> DocumentTable:
 
 def extremes(result: EvalResult, key: str = HEADLINE_METRIC, count: int = EXTREMES
              ) -> tuple[list[list[str]], list[list[str]]]:
-    """The ``count`` worst and best summaries by ``key``: rows of id, lang, length, value."""
+    """The ``count`` worst and best summaries by ``key``: rows of id, lang, length, value.
+
+    With fewer than ``2 * count`` summaries the two lists split them (the worst half and
+    the best half) instead of showing the same summaries twice."""
     ordered = sorted(result.units, key=lambda u: (u.scores[key], u.id))
+    worst = min(count, len(ordered) // 2)
+    best = min(count, len(ordered) - worst)
+
     def rows(units):
         return [[u.id, u.lang, u.length, f"{u.scores[key]:.2f}"] for u in units]
-    return rows(ordered[:count]), rows(ordered[::-1][:count])
+    return rows(ordered[:worst]), rows(ordered[::-1][:best])
 
 
 def breakdown_rows(groups: dict[str, dict[str, dict]], result: EvalResult
@@ -218,7 +246,7 @@ def breakdown_rows(groups: dict[str, dict[str, dict]], result: EvalResult
 def render_html(result: EvalResult, png: bytes) -> str:
     """One file with everything inlined (the plot as a data: URI), to mail or archive."""
     data = result.dataset.describe()
-    title = f"{result.system['name']} on {result.dataset.name}"
+    title = report_title(result)
     header, rows = score_table_rows(result)
     image = base64.b64encode(png).decode("ascii")
     body = [
@@ -232,8 +260,7 @@ def render_html(result: EvalResult, png: bytes) -> str:
     if result.missing:
         body.append(f"<p><strong>{len(result.missing)} document × length pair(s) had no "
                     "prediction</strong> and are not in the scores.</p>")
-    body += ["<h2>Scores</h2><p>Mean over documents [95% bootstrap CI]; corpus rows are "
-             "sacreBLEU's corpus scores.</p>", table(header, rows),
+    body += [f"<h2>Scores</h2><p>{esc(SCORES_NOTE)}</p>", table(header, rows),
              f"<img alt='scores per language and length with 95% CIs' "
              f"src='data:image/png;base64,{image}'>",
              "<h2>Breakdowns</h2><h3>By language and length</h3>",
@@ -244,7 +271,8 @@ def render_html(result: EvalResult, png: bytes) -> str:
     if HEADLINE_METRIC in labels:
         worst, best = extremes(result)
         columns = ["id", "lang", "length", labels[HEADLINE_METRIC]]
-        body += [f"<h2>The {EXTREMES} worst and best by {esc(labels[HEADLINE_METRIC])}</h2>",
+        body += [f"<h2>The {len(worst)} worst and {len(best)} best by "
+                 f"{esc(labels[HEADLINE_METRIC])}</h2>",
                  "<div class='pair'><div><strong>worst</strong>", table(columns, worst),
                  "</div><div><strong>best</strong>", table(columns, best), "</div></div>"]
     body += ["<h2>All metrics</h2>",

@@ -37,7 +37,8 @@ def lead_runs(tmp_path_factory) -> dict[str, Path]:
 def test_eval_writes_every_report(lead_runs):
     run = lead_runs["lead-3"]
     assert sorted(p.name for p in run.iterdir()) == [
-        "predictions.jsonl", "report.html", "report.md", "scores.json", "scores.png"]
+        "predictions.jsonl", "references.jsonl", "report.html", "report.md", "scores.json",
+        "scores.png"]
     predictions = [json.loads(line) for line in
                    (run / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(predictions) == 20
@@ -137,7 +138,7 @@ def test_compare_shows_both_systems_deltas_and_p_values(cli, lead_runs, tmp_path
         assert text in result.stdout
     comparison = json.loads((tmp_path / "c" / "comparison.json").read_text(encoding="utf-8"))
     [pair] = comparison["comparisons"]
-    assert pair["paired"] == 20
+    assert (pair["paired_documents"], pair["paired_summaries"]) == (20, 20)
     words = pair["metrics"]["words"]
     assert words["delta"] < 0 and words["p_value"] < 0.01  # lead-1 is much shorter
     assert words["delta"] == pytest.approx(words["b"] - words["a"])
@@ -183,6 +184,10 @@ def test_model_eval_routes_cross_lingual_records_through_the_translator(cli, tin
     assert system["kind"] == "model"
     assert {Path(m["path"]).name for m in system["models"].values()} == {"mt5", "marian-en-de"}
     assert _scores(out)["aggregate"]["de/short"]["rouge1_f"]["n"] == 2
+    # the title names the models, their backend and dtype (a ct2 run would read differently)
+    title = "mt5 (torch, float32) + en-de marian-en-de (torch, float32) on en-de-xling.slice"
+    assert f"<h1>{title}</h1>" in (out / "report.html").read_text(encoding="utf-8")
+    assert f"# Evaluation: {title}" in (out / "report.md").read_text(encoding="utf-8")
 
 
 def test_compare_pairs_only_shared_summaries_and_ignores_ci_settings(cli, lead_runs, tmp_path):
@@ -192,8 +197,8 @@ def test_compare_pairs_only_shared_summaries_and_ignores_ci_settings(cli, lead_r
     result = cli("compare", lead_runs["lead-3"], subset, "--format", "json", "--trials", "200")
     assert result.exit_code == 0, result.output
     [pair] = json.loads(result.stdout)["comparisons"]
-    assert (pair["paired"], pair["only_in_a"], pair["only_in_b"]) == (8, 12, 0)
-    assert "only the 8 summaries in both are compared" in result.stderr
+    assert (pair["paired_summaries"], pair["only_in_a"], pair["only_in_b"]) == (8, 12, 0)
+    assert "only the 8 summaries in both (8 documents) are compared" in result.stderr
 
 
 def test_predictions_carry_their_own_lengths_and_references_can_be_only_the_first(cli,

@@ -47,7 +47,7 @@ def test_aggregate_groups_by_language_and_length_in_preset_order():
     assert list(result) == ["overall", "de/short", "en/short", "en/long"]
     assert result["overall"]["m"]["mean"] == pytest.approx(1.5)
     assert result["de/short"]["m"] == pytest.approx({"mean": 2.0, "low": 1.0, "high": 3.0,
-                                                     "n": 2}, abs=1e-9)
+                                                     "n": 2, "summaries": 2}, abs=1e-9)
 
 
 def test_known_difference_is_significant_and_no_difference_is_not():

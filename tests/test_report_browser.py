@@ -2,7 +2,8 @@
 
 Both reports are opened from disk, as a reader would: every document row is there, a
 header click sorts the rows (a second click reverses them), a row opens to show the
-texts with matched words marked, and the page logs no console error.  Without a browser
+texts with matched words marked (unpacked on the first click from the page's
+gzip-compressed block), and the page logs no console error.  Without a browser
 the tests are skipped with the reason shown (``-ra``).
 """
 
@@ -13,10 +14,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from eval_runs import lead_reports
 
-EN_NEWS = Path(__file__).parent / "data" / "eval" / "en-news.slice.jsonl"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FAST = ("--bootstrap", "100")
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
@@ -28,20 +28,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
-    from summarise.app import app
-    from typer.testing import CliRunner
-
-    root = tmp_path_factory.mktemp("reports")
-    runner = CliRunner()
-    for system in ("lead-3", "lead-1"):
-        result = runner.invoke(app, ["eval", str(EN_NEWS), "--system", system, "--out",
-                                     str(root / system), "--group-by", "id-prefix", *FAST])
-        assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["compare", str(root / "lead-3"), str(root / "lead-1"),
-                                 "--out", str(root / "compare"), "--trials", "200"])
-    assert result.exit_code == 0, result.output
-    return {"eval": root / "lead-3" / "report.html",
-            "compare": root / "compare" / "report.html"}
+    runs = lead_reports(tmp_path_factory.mktemp("reports"), "--group-by", "id-prefix")
+    return {"eval": runs["lead-3"] / "report.html", "compare": runs["compare"] / "report.html"}
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +74,10 @@ def test_report_sorts_expands_and_logs_no_error(browser, reports, kind, tmp_path
     assert _column(page, table, 0) != before  # the rows moved
     headers.nth(numeric).click()
     assert [float(v) for v in _column(page, table, numeric)] == sorted(values, reverse=True)
+    assert page.locator(f"{table} tbody tr.detail").count() == 0
     rows.first.click()
     detail = page.locator(f"{table} tbody tr.detail")
+    detail.wait_for(timeout=10_000)  # the texts are unpacked on the first click
     assert detail.count() == 1
     text = detail.inner_text()
     if kind == "eval":
@@ -106,5 +96,8 @@ def test_report_sorts_expands_and_logs_no_error(browser, reports, kind, tmp_path
     assert shot.stat().st_size > 10_000
     rows.first.click()
     assert page.locator(f"{table} tbody tr.detail").count() == 0
+    rows.nth(1).click()  # a second row opens from the texts already unpacked
+    page.locator(f"{table} tbody tr.detail").wait_for(timeout=10_000)
+    assert rows.nth(1).evaluate("r => r.nextElementSibling.classList.contains('detail')")
     assert errors == []
     page.close()

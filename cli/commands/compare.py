@@ -26,6 +26,10 @@ with the first. Runs over different datasets or with different metric signatures
 
 The p-value is two-sided, from approximate randomisation (default) or a paired
 bootstrap (--test bootstrap); the 95% CI of the difference is a paired bootstrap.
+Both resample documents: a document's summaries at every length move together.
+Corpus chrF++ and BLEU get sacreBLEU's own paired test per language/length (the
+p-value `sacrebleu --paired-ar` / `--paired-bs` prints; Holm-corrected as well when
+there are several); the document means are kept, labelled doc-mean.
 --out DIR writes comparison.json, comparison.md, report.html (differences with CIs,
 a per-document scatter, the documents that differ most, every document side by side)
 and comparison.png.
@@ -46,11 +50,13 @@ def compare_command(
     test: Annotated[str, typer.Option(
         "--test", metavar="TEST", help="ar (approximate randomisation) or bootstrap.")] = "ar",
     trials: Annotated[int, typer.Option(
-        "--trials", metavar="N", min=1, help="Approximate-randomisation trials.")] = 10000,
+        "--trials", metavar="N", min=1, help="Approximate-randomisation trials (document "
+        "means, and sacreBLEU's corpus test: its --paired-ar-n).")] = 10000,
     resamples: Annotated[int, typer.Option(
         "--bootstrap", metavar="N", min=1, help="Bootstrap resamples (CI of the difference "
-        "and --test bootstrap).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed.")] = 12345,
+        "and --test bootstrap; sacreBLEU's --paired-bs-n).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed (also "
+        "sacreBLEU's, as SACREBLEU_SEED).")] = 12345,
     all_metrics: Annotated[bool, typer.Option(
         "--all-metrics", help="Show every metric, not just the headline ones.")] = False,
     force: Annotated[bool, typer.Option(
@@ -73,9 +79,13 @@ def _compare(reporter, runs, out, fmt, test, trials, resamples, seed, all_metric
     for difference in comparison["signature_differences"]:
         reporter.warn(f"--force: signatures differ, {difference}")
     for pair in comparison["comparisons"]:
+        if pair["corpus"].get("skipped"):
+            reporter.warn(f"{pair['b']['path']}: corpus chrF++/BLEU not tested, "
+                          f"{pair['corpus']['skipped']}")
         if pair["only_in_a"] or pair["only_in_b"]:
             reporter.warn(f"{pair['a']['path']} and {pair['b']['path']}: only the "
-                          f"{pair['paired']} summaries in both are compared "
+                          f"{pair['paired_summaries']} summaries in both "
+                          f"({pair['paired_documents']} documents) are compared "
                           f"({pair['only_in_a']} only in the first, {pair['only_in_b']} only "
                           "in the second)")
     if fmt == "json":

@@ -229,14 +229,20 @@ def print_scores(result) -> None:
     from rich.table import Table
 
     from ..console import stdout_console
-    from ..eval.report import CORPUS_LABELS, corpus_figure, headline_keys, shown_groups
+    from ..eval.report import (
+        CORPUS_LABELS,
+        corpus_figure,
+        headline_keys,
+        report_title,
+        shown_groups,
+    )
 
     console = stdout_console()
     keys = {k.name: k for k in result.keys}
     groups = shown_groups(result)
-    table = Table(title=f"{result.system['name']} on {result.dataset.name}",
-                  caption="mean ± half-width of the 95% bootstrap CI (exact bounds in "
-                          "scores.json and report.md); references: "
+    table = Table(title=report_title(result),
+                  caption="mean ± half-width of the 95% bootstrap CI over documents "
+                          "(exact bounds in scores.json and report.md); references: "
                           f"{result.signature_fields.get('refs')}")
     table.add_column("metric")
     for group in groups:

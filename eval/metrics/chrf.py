@@ -32,6 +32,10 @@ class SacreMetric(Metric):
     def _corpus(self):
         return self._corpus_metric()
 
+    def corpus_metric(self):
+        """A fresh sacreBLEU metric object for corpus scores (sacreBLEU's paired tests)."""
+        return self._corpus_metric()
+
     @cached_property
     def _document(self):
         return self._document_metric()
