@@ -111,3 +111,14 @@ def test_allow_pickle_reads_only_tensors_and_runs_nothing(marian, tmp_path):
     with pytest.raises(ModelUnavailable, match="weights-only unpickler refused"):
         load(ModelRef("hostile", hostile, None), Generation(dtype="fp32"), allow_pickle=True)
     assert not marker.exists()
+
+
+def test_a_config_file_pin_reaches_the_model_lookup(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    (tmp_path / "summarise.toml").write_text(
+        f'[models]\nsummariser = "{DEFAULT_SUMMARISER}@refs/pr/2"\n', encoding="utf-8")
+    german = tmp_path / "de.txt"
+    german.write_text("Der Rat hat am Montag den neuen Haushalt beschlossen.", encoding="utf-8")
+    result = cli(german, "--lang", "de")
+    assert result.exit_code == 2
+    assert f"{DEFAULT_SUMMARISER}@refs/pr/2 is not in the local cache" in result.stderr
