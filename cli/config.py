@@ -32,14 +32,6 @@ DEFAULT_TRANSLATORS = {
     "de-en": "Helsinki-NLP/opus-mt-de-en",
     "en-de": "Helsinki-NLP/opus-mt-en-de",
 }
-# Shown by `summarise models list` and the README: what a user agrees to by using them.
-MODEL_LICENCES = {
-    DEFAULT_SUMMARISER: "CC BY-NC-SA 4.0 (non-commercial use only)",
-    "Helsinki-NLP/opus-mt-de-en": "CC BY 4.0",
-    "Helsinki-NLP/opus-mt-en-de": "CC BY 4.0",
-    "Qwen/Qwen2.5-1.5B-Instruct": "Apache-2.0",
-    "facebook/bart-large-cnn": "MIT",
-}
 # --preset: tested model combinations for real use (README "Presets").
 MODEL_PRESETS: dict[str, dict] = {
     "fast": {"summariser": DEFAULT_SUMMARISER, "translators": DEFAULT_TRANSLATORS,

@@ -125,6 +125,9 @@ def build_mt5(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Path
         tokenizer.model_max_length = size.max_positions  # the window mT5 was trained for
         model.save_pretrained(out)
         tokenizer.save_pretrained(out)
+        # Real mT5 checkpoints ship the SentencePiece model itself (no tokenizer.json):
+        # kept so that a test can serve a folder laid out as theirs are.
+        shutil.copy(Path(tmp) / "spiece.model", Path(out) / "spiece.model")
     return out
 
 

@@ -62,7 +62,7 @@ class ModelRegistry:
     def ref(self, name: str) -> ModelRef:
         if name not in self._refs:
             self._refs[name] = resolve(name, self.settings.allow_pickle, self.download,
-                                       self.flag_for(name))
+                                       self.flag_for(name), self.notify)
         return self._refs[name]
 
     def flag_for(self, name: str) -> str:

@@ -125,10 +125,7 @@ def load(ref: ModelRef, generation: Generation, allow_pickle: bool = False) -> L
     dtype = torch.float32 if quantize else choose_dtype(generation.dtype, device)
     config = AutoConfig.from_pretrained(ref.path, trust_remote_code=False)
     auto = AutoModelForSeq2SeqLM if config.is_encoder_decoder else AutoModelForCausalLM
-    model = auto.from_pretrained(
-        ref.path, dtype=dtype, trust_remote_code=False,
-        use_safetensors=None if allow_pickle else True,
-    )
+    model = _from_pretrained(auto, ref, dtype, allow_pickle)
     model.to(device).eval()
     if quantize:
         model = quantize_int8(model)
@@ -138,6 +135,24 @@ def load(ref: ModelRef, generation: Generation, allow_pickle: bool = False) -> L
     tokenizer = load_tokenizer(ref.path)
     torch.set_grad_enabled(False)
     return LoadedModel(ref, model, tokenizer, device, dtype)
+
+
+def _from_pretrained(auto, ref: ModelRef, dtype, allow_pickle: bool):
+    """The weights: safetensors, or with ``--allow-pickle`` a pickle read only by torch's
+    weights-only unpickler, which refuses anything but tensors (nothing in it is run)."""
+    import pickle
+
+    from ..errors import ModelUnavailable
+
+    try:
+        return auto.from_pretrained(ref.path, dtype=dtype, trust_remote_code=False,
+                                    use_safetensors=None if allow_pickle else True,
+                                    weights_only=True)
+    except pickle.UnpicklingError:
+        raise ModelUnavailable(
+            f"model {ref.name}: its pickle weights (*.bin) hold more than tensors, so torch's "
+            "weights-only unpickler refused them and nothing in them was run; use a revision "
+            "of the model with safetensors instead.") from None
 
 
 def load_tokenizer(path: Path):
