@@ -91,23 +91,28 @@ def load_dataset(path: Path, limit: int | None = None, summary_lang: str | None 
     from . import hfdata
 
     fields = (text_field, summary_field)
-    if hfdata.is_local_set(path) or (not path.exists() and (
-            config or split or hfdata.looks_like_hub_id(str(path)))):
-        rows, sha = (hfdata.read_local(path) if path.exists() else
-                     hfdata.read_hub(str(path), config, split or "test"))
-        return parse_records(hfdata.to_records(rows, *fields), str(path),
-                             path.name.removesuffix(".parquet"), sha, limit, summary_lang,
-                             references, "row")
+    if hfdata.is_local_set(path):
+        if config:
+            raise UsageError(f"--dataset-config is for hub datasets; {path} is saved locally "
+                             "(pick a split with --split)")
+        rows, sha = hfdata.read_local(path, split)
+        name = path.name.removesuffix(".parquet") + (f"-{split}" if split else "")
+        return parse_records(hfdata.to_records(rows, *fields), str(path), name, sha, limit,
+                             summary_lang, references, "row")
+    if path.is_dir():
+        raise UsageError(f"{path}: a folder without state.json or {hfdata.DICT_FILE}; give a "
+                         "JSONL file or a folder written by datasets' save_to_disk")
+    if not path.exists() and hfdata.looks_like_hub_id(str(path)):
+        rows, sha = hfdata.read_hub(str(path), config, split or "test")
+        return parse_records(hfdata.to_records(rows, *fields), str(path), path.name, sha,
+                             limit, summary_lang, references, "row")
     if config or split:
         raise UsageError(f"--dataset-config/--split are for Hugging Face datasets; {path} is "
-                         "a JSON Lines file")
+                         "a JSON Lines file (leave them out)")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such dataset file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: a folder without state.json; give a JSONL file or a "
-                         "folder written by datasets' save_to_disk") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return parse_dataset(raw, str(path), path.name.removesuffix(".jsonl"), limit,
