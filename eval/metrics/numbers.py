@@ -1,34 +1,82 @@
-"""Number consistency: numbers in a summary that the source does not contain.
+"""Quantities in text, read as a German or English reader reads them, and whether a
+source supports the ones a summary states.
 
-A cheap hallucination signal.  Numbers are compared as values, so a correct rendering in
-the other language or style is not flagged: "3,5 Millionen", "3.5 million",
-"3 500 000", "3.500.000" and "3,500,000" are all 3500000.  Each text is read with its
-own language's conventions (German: decimal comma, "." or space between thousands;
-English: decimal point, "," or space between thousands; the Swiss "1'000" in both), and
-German "Billion" is 10^12 while English "billion" is 10^9.
+The public API (the number-consistency metric below uses it; a grounding check can too):
 
-* Signs count: "-5", "−5" and "minus 5" are -5, not 5 ("3-5" is a range, "Covid-19" a name).
-* Vulgar fractions are part of the number: "11½" is 11.5 (never 111).
-* Dates are one value whatever the spelling: "18.06.2023", "2023-06-18", "18. Juni 2023",
-  "18 June 2023" and "June 18, 2023" are all 2023-06-18 ("18. Juni" without a year is
-  --06-18, "Juni 2023" is 2023-06).  A source date also supports its parts (18, 6, 2023).
-* Percentages: "50 %", "50%", "50 Prozent", "50 percent" and "50 per cent" are all 50%.
-  A percentage in the summary needs one in the source; a source percentage also supports
-  the bare 50.
+* ``extract_quantities(text, lang)``: every ``Quantity`` in ``text``, typed and
+  canonicalised;
+* ``supported_labels(quantities)``: what a source's quantities support;
+* ``unsupported_quantities(summary, lang, source, source_lang)``: the summary's
+  quantities the source does not support.
 
-Only numbers written with digits are checked in the summary; the source also supports
-numbers written as words ("zwei", "twelve") and the bare figure of a scaled number
-("3,5" of "3,5 Millionen").  Numbers glued to a preceding letter ("G7", "H2O") are names,
-not quantities, and are skipped.
+A quantity has a kind, and a summary quantity is only ever supported by the same kind:
+
+* ``number``: a value, whatever the spelling: "3,5 Millionen", "3.5 million",
+  "3.500.000", "3,500,000" and "eine Million" x 3.5 are all values.  Each text is read
+  with its language's marks (German decimal comma, English decimal point); when both
+  marks occur the last one is the decimal mark ("1,234.5" is 1234.5 in German text too).
+  German "Billion" is 10^12, English "billion" 10^9.  "m" and "k" are million and
+  thousand only after a currency sign ("£3m"); "5 m" is five metres.  Signs count
+  ("-5", "minus 5"); vulgar fractions belong to their number ("11½").
+* ``percent``: "50 %", "50 Prozent", "fünf Prozent", "50 per cent".
+* ``date``: one value with its parts kept together: "18.06.2023", "2023-06-18",
+  "18. Juni 2023", "June 18, 2023", US "06/18/2023"; "18.6." and "18. Juni" without a
+  year are --06-18 (German "18.6." is a date, never 18.6), "Juni 2023" is 2023-06.  A full
+  date supports its day-month and year-month forms and a ``year``, never a count: "3. Mai"
+  supports no "5", and its year no "2023 Gäste".
+* ``year``: a plain four-digit number read as a year ("in 2023", "seit 2023", "2010-2020",
+  or before punctuation).  It is supported by a date's year or the same number in the
+  source, but a year or a date in the source supports no count of 2023.
+* ``time``: "14.30 Uhr", "14:30", "2:30 p.m.", "14 Uhr" are all 14:30 / 14:00; its
+  digits are not numbers.
+* ``version``: "Python 3.10", "v2.1", "1.2.3" compare as written: 3.10 is not 3.1.
+
+Numbers written with digits are checked in the summary, and words only with a scale or
+percent ("eine Million", "fünf Prozent"; a bare "ein" or "one" is too often an article).
+The source also supports every number written in words ("dreizehn", "hunderttausend",
+"ein Dutzend", "twenty-five"), the bare figure of a scaled number ("3,5" of "3,5
+Millionen") and of a percentage.  Digits glued to a preceding letter ("G7", "H2O") are
+names, not quantities.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..text import tokenize
 from .base import Key, Metric, Sample
+from .numberwords import word_numbers
+
+NUMBER, PERCENT, DATE, YEAR, TIME, VERSION = (
+    "number", "percent", "date", "year", "time", "version")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity in a text: its kind, canonical value and where it stands.
+
+    ``figure`` is the bare figure of a scaled number or a percentage ("3.5" of "3,5
+    Millionen"); ``in_words`` says it was written in words.
+    """
+
+    kind: str
+    value: str
+    start: int
+    end: int
+    figure: str | None = None
+    in_words: bool = False
+
+    @property
+    def label(self) -> str:
+        """One string per kind and value: "3500000", "50%", "date:2023-06-18",
+        "year:2023", "time:14:30", "version:3.10"."""
+        if self.kind == NUMBER:
+            return self.value
+        if self.kind == PERCENT:
+            return self.value + "%"
+        return f"{self.kind}:{self.value}"
+
 
 _MONTH_NAMES = {
     1: "Januar Jänner January Jan", 2: "Februar February Feb", 3: "März March Mär Mrz Mar",
@@ -40,14 +88,39 @@ MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in nam
 _MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)"
 _YEAR = r"(?P<year>\d{4})"
-_DATES = [re.compile(pattern) for pattern in (
-    r"(?<![\d.,])" + _DAY + r"\.(?P<mon>[01]?\d)\.(?P<year>\d{4}|\d{2})(?![\d])",
-    r"(?<![\d.,-])" + _YEAR + r"-(?P<mon>[01]\d)-" + _DAY + r"(?![\d])",
+_ALL_DATES = (
+    r"(?<![\d.,/])" + _DAY + r"\.(?P<mon>[01]?\d)\.(?P<year>\d{4}|\d{2})(?!\d)",
+    r"(?<![\d.,-])" + _YEAR + r"-(?P<mon>[01]\d)-" + _DAY + r"(?!\d)",
+    r"(?<![\d.,/])(?P<first>[01]?\d|[23]\d)/(?P<second>[0-3]?\d)/(?P<year>\d{4})(?![\d/])",
     r"(?<![\d.,])" + _DAY + r"(?:\.|st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
-    + r"(?:,?\s+" + _YEAR + r"(?!\d))?",
+    + r"(?:,?\s+" + _YEAR + r"(?!\d))?(?!\w)",
     r"\b" + _MONTH + r"\s+" + _DAY + r"(?:st|nd|rd|th)?(?!\d)(?:,?\s+" + _YEAR + r"(?!\d))?",
     r"\b" + _MONTH + r"\s+" + _YEAR + r"(?!\d)",
-)]
+)
+# German only: "18.6." with no year is a day and a month (in English it ends a sentence).
+_GERMAN_DAY_MONTH = r"(?<![\d.,/])" + _DAY + r"\.(?P<mon>[01]?\d)\.(?![\d])"
+_DATES = {lang: [re.compile(p) for p in _ALL_DATES + extra]
+          for lang, extra in (("de", (_GERMAN_DAY_MONTH,)), ("en", ()))}
+
+_ALL_TIMES = (
+    r"(?<![\d.,:])(?P<hour>[01]?\d|2[0-3])[.:](?P<minute>[0-5]\d)\s?(?:Uhr|h)\b",
+    r"(?<![\d.,:])(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?::[0-5]\d)?(?![\d:])",
+    r"(?<![\d.,:])(?P<hour>[01]?\d|2[0-3])\s?Uhr\b",
+)
+# English only: "2:30 p.m.", "5pm" (German "5 am Montag" is no time).
+_TWELVE_HOURS = (r"(?<![\d.,:])(?P<hour>1[0-2]|0?\d)(?:[.:](?P<minute>[0-5]\d))?\s?"
+                 r"(?P<half>[ap])\.?\s?m\.?(?!\w)")
+_TIMES = {"de": [re.compile(p) for p in _ALL_TIMES],
+          "en": [re.compile(p) for p in (_TWELVE_HOURS, *_ALL_TIMES)]}
+
+# A word before dotted digits that makes them a version ("Python 3.10", "v2.1").
+_VERSION_CUE = (r"(?:(?<![^\W\d_])[vV]|(?:[Vv]ersion|[Rr]elease|Python|Java|Android|iOS|"
+                r"macOS|Windows|Linux|Kernel|Firefox|Chrome|Update|USB|HTTP|TLS|Bluetooth|"
+                r"Unicode|PHP|Perl|Ruby|Node(?:\.js)?)\s+)")
+_VERSION_AFTER_CUE = re.compile(_VERSION_CUE + r"(?P<version>\d+(?:\.\d+)+)(?![\d.]*\d)")
+# three or more dotted groups, which are no thousands ("1.2.3", not "1.234.567")
+_DOTTED_VERSION = re.compile(r"(?<![\w.,])(?P<version>\d+(?:\.\d+){2,})(?![\w.]*\d)")
+
 _FRACTIONS = {"½": "0.5", "⅓": "0.333333", "⅔": "0.666667", "¼": "0.25", "¾": "0.75",
               "⅕": "0.2", "⅖": "0.4", "⅗": "0.6", "⅘": "0.8", "⅙": "0.166667",
               "⅚": "0.833333", "⅛": "0.125", "⅜": "0.375", "⅝": "0.625", "⅞": "0.875",
@@ -61,25 +134,37 @@ _NUMBER = re.compile(
     r"(?:(?P<percent>\s?(?:%|[Pp]rozent\b|[Pp]ercent\b|per cent\b|pct\b))"
     r"|\s?(?P<scale>[^\W\d_]+\.?))?"
 )
-PERCENT = "%"
-DATE = "date:"
-
+_CURRENCY_BEFORE = re.compile(r"(?:[£$€¥]|US\$|CHF|EUR|USD|GBP)\s?$")
 
 SCALES = {
     "de": {"tausend": 3, "tsd.": 3, "tsd": 3, "mio.": 6, "mio": 6, "million": 6,
            "millionen": 6, "mrd.": 9, "mrd": 9, "milliarde": 9, "milliarden": 9,
            "billion": 12, "billionen": 12},
-    "en": {"thousand": 3, "k": 3, "m": 6, "mn": 6, "million": 6, "millions": 6, "bn": 9,
+    "en": {"thousand": 3, "mn": 6, "million": 6, "millions": 6, "bn": 9,
            "billion": 9, "billions": 9, "trillion": 12, "trillions": 12},
 }
-WORDS = {
-    "de": {"null": 0, "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
-           "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12,
-           "zwanzig": 20, "dreissig": 30, "hundert": 100, "tausend": 1000},
-    "en": {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-           "twenty": 20, "thirty": 30, "hundred": 100, "thousand": 1000, "dozen": 12},
+# Unit-like abbreviations that are a scale only after a currency sign: "£3m", "$5k".
+CURRENCY_SCALES = {"m": 6, "k": 3}
+
+# Words right before a four-digit number that make it a year.
+YEAR_CUES = {
+    "de": {"im", "in", "seit", "bis", "ab", "von", "vor", "nach", "um", "jahr", "jahre",
+           "jahres", "jahren", "anfang", "ende", "mitte", "frühjahr", "frühling", "sommer",
+           "herbst", "winter", "zwischen", "januar", "februar", "märz", "april", "mai",
+           "juni", "juli", "august", "september", "oktober", "november", "dezember"},
+    "en": {"in", "since", "until", "till", "by", "from", "to", "of", "year", "during",
+           "before", "after", "early", "late", "mid", "around", "between", "spring",
+           "summer", "autumn", "fall", "winter", "january", "february", "march", "april",
+           "may", "june", "july", "august", "september", "october", "november",
+           "december"},
 }
+FIRST_YEAR, LAST_YEAR = 1000, 2100
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\W{0,2}$")
+_YEAR_RANGE_BEFORE = re.compile(r"\b\d{4}\s?[-–]\s?$")
+_ENDS_CLAUSE = re.compile(r"\s?(?:[.,;:!?)\]]|$)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
+_LOWER_WORD_AFTER = re.compile(r"\s+[a-zäöüß]")
+LOOK_BACK = 40  # characters before a number searched for its cue words
 
 
 def _canonical(value: Decimal) -> str:
@@ -88,17 +173,19 @@ def _canonical(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _integer_part(digits: str, sep: str | None, lang: str) -> tuple[str, str | None]:
+def _integer_part(digits: str, sep: str | None, lang: str, frac_mark: str | None
+                  ) -> tuple[str, str | None]:
     """Digits of the integer part, and a decimal part when a lone group is really one.
 
     "3,500" is three thousand five hundred in English but 3.5 in German; "3.500" the
-    other way round.  Several groups ("1.234.567") can only be thousands.
+    other way round.  Several groups ("1.234.567") can only be thousands, and so can a
+    group followed by the other mark ("1,234.5": the last mark is the decimal mark).
     """
     if sep is None:
         return digits, None
     groups = digits.split(sep)
     decimal_mark = "," if lang == "de" else "."
-    if sep == decimal_mark and len(groups) == 2:
+    if sep == decimal_mark and len(groups) == 2 and frac_mark in (None, sep):
         return groups[0], groups[1]
     return "".join(groups), None
 
@@ -108,55 +195,84 @@ def _year(text: str) -> int:
     return year + (2000 if year < 50 else 1900) if len(text) == 2 else year
 
 
-def parse_dates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
-    """Dates in ``text``: (start, end, canonical "date:YYYY-MM-DD" / "date:--MM-DD" /
-    "date:YYYY-MM"), and the parts of each as numbers (day, month, year)."""
-    found: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
-    parts: list[tuple[int, int]] = []
-    for pattern in _DATES:
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in taken)
+
+
+def _dates(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    found = []
+    for pattern in _DATES.get(lang, _DATES["en"]):
         for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            if _overlaps(match.start(), match.end(), taken):
                 continue
             groups = match.groupdict()
-            month = MONTHS.get(groups.get("month") or "") or int(groups.get("mon") or 0)
-            day = int(groups["day"]) if groups.get("day") else None
+            if groups.get("first"):
+                month, day = _month_day(int(groups["first"]), int(groups["second"]), lang)
+            else:
+                month = MONTHS.get(groups.get("month") or "") or int(groups.get("mon") or 0)
+                day = int(groups["day"]) if groups.get("day") else None
             year = _year(groups["year"]) if groups.get("year") else None
             if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
                 continue
             if day is None:
-                canonical = f"{DATE}{year:04d}-{month:02d}"
+                value = f"{year:04d}-{month:02d}"
             elif year is None:
-                canonical = f"{DATE}--{month:02d}-{day:02d}"
+                value = f"--{month:02d}-{day:02d}"
             else:
-                canonical = f"{DATE}{year:04d}-{month:02d}-{day:02d}"
-            found.append((match.start(), match.end(), canonical))
+                value = f"{year:04d}-{month:02d}-{day:02d}"
+            found.append(Quantity(DATE, value, match.start(), match.end()))
             taken.append((match.start(), match.end()))
-            parts += [(value, 0) for value in (day, month, year) if value is not None]
-    found.sort()
-    return found, parts
+    return found
 
 
-def _date_forms(canonical: str) -> set[str]:
-    """A full date also supports its day-month and year-month forms."""
-    value = canonical[len(DATE):]
-    if len(value) == 10 and not value.startswith("--"):
-        return {canonical, f"{DATE}--{value[5:]}", f"{DATE}{value[:7]}"}
-    return {canonical}
+def _month_day(first: int, second: int, lang: str) -> tuple[int, int]:
+    """A slashed date's month and day: whichever cannot be a month is the day; otherwise
+    English text reads month/day (US), German day/month."""
+    if first > 12 or (lang == "de" and second <= 12):
+        return second, first
+    return first, second
 
 
-def parse_numbers(text: str, lang: str) -> list[tuple[str, str]]:
-    """Every number written with digits in ``text``, in order: (canonical value, bare
-    figure).  Dates are one value each; percentages carry a "%"."""
-    dates, _ = parse_dates(text)
-    found: list[tuple[int, str, str]] = [(start, value, value) for start, _, value in dates]
+def _times(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    found = []
+    for pattern in _TIMES.get(lang, _TIMES["en"]):
+        for match in pattern.finditer(text):
+            if _overlaps(match.start(), match.end(), taken):
+                continue
+            hour, minute = int(match["hour"]), int(match.groupdict().get("minute") or 0)
+            half = match.groupdict().get("half")
+            if half:
+                hour = hour % 12 + (12 if half.lower() == "p" else 0)
+            found.append(Quantity(TIME, f"{hour:02d}:{minute:02d}", match.start(),
+                                  match.end()))
+            taken.append((match.start(), match.end()))
+    return found
+
+
+def _versions(text: str, taken: list[tuple[int, int]], cue: bool) -> list[Quantity]:
+    """Versions after a cue word (taken even from what looks like a date: "Version
+    1.2.23"), or dotted groups that are no thousands ("1.2.3")."""
+    found = []
+    for match in (_VERSION_AFTER_CUE if cue else _DOTTED_VERSION).finditer(text):
+        start, end = match.start("version"), match.end("version")
+        groups = match["version"].split(".")
+        if _overlaps(start, end, taken) or (not cue and all(len(g) == 3 for g in groups[1:])):
+            continue  # "1.234.567" is a number with thousands
+        found.append(Quantity(VERSION, match["version"], start, end))
+        taken.append((start, end))
+    return found
+
+
+def _digit_numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
     scales = SCALES.get(lang, SCALES["en"])
+    found = []
     for match in _NUMBER.finditer(text):
-        if any(s <= match.start("int") < e for s, e, _ in dates):
+        if _overlaps(match.start("int"), match.end("int"), taken):
             continue
-        whole, fraction = _integer_part(match["int"], match["sep"], lang)
+        frac_mark = match["frac"][0] if match["frac"] else None
+        whole, fraction = _integer_part(match["int"], match["sep"], lang, frac_mark)
         if match["frac"]:
-            if fraction is not None:  # "3,500.5" read as 3.5 then ".5": not a number
+            if fraction is not None:
                 continue
             fraction = match["frac"][1:]
         try:
@@ -167,46 +283,136 @@ def parse_numbers(text: str, lang: str) -> list[tuple[str, str]]:
             figure += Decimal(_FRACTIONS[match["vulgar"].strip()])
         if (match["sign"] or "").strip() in ("-", "−", "–", "minus", "Minus"):
             figure = -figure
+        start = match.start("sign") if match["sign"] else match.start("int")
         if match["percent"]:
-            value = _canonical(figure) + PERCENT
+            found.append(Quantity(PERCENT, _canonical(figure), start, match.end(),
+                                  _canonical(figure)))
+            continue
+        exponent, end = _scale(match, text, scales)
+        kind = YEAR if _reads_as_year(match, text, lang, exponent) else NUMBER
+        found.append(Quantity(kind, _canonical(figure.scaleb(exponent)), start, end,
+                              _canonical(figure)))
+    return found
+
+
+def _scale(match: re.Match, text: str, scales: dict[str, int]) -> tuple[int, int]:
+    """The power of ten of the word after a number, and where the quantity ends.
+
+    "m" and "k" glued to a number after a currency sign are million and thousand
+    ("£3m"); elsewhere they are units ("5 m" is five metres)."""
+    number_end = max(match.end(name) for name in ("int", "frac", "vulgar"))
+    word = (match["scale"] or "").casefold()
+    exponent = scales.get(word, scales.get(word.rstrip("."), 0))
+    unit = (match["scale"] or "").rstrip(".")
+    if (not exponent and unit in CURRENCY_SCALES and match.start("scale") == number_end
+            and _CURRENCY_BEFORE.search(text[max(0, match.start() - 6):match.start()])):
+        exponent = CURRENCY_SCALES[unit]
+    return exponent, match.end() if exponent else number_end
+
+
+def _reads_as_year(match: re.Match, text: str, lang: str, exponent: int) -> bool:
+    """A plain four-digit number after a year cue, in a range of years, or closing a
+    clause ("in 2023", "2010-2020", "... 2023.")."""
+    digits = match["int"]
+    if (exponent or match["sign"] or match["frac"] or match["vulgar"] or len(digits) != 4
+            or not FIRST_YEAR <= int(digits) <= LAST_YEAR):
+        return False
+    before = text[max(0, match.start("int") - LOOK_BACK):match.start("int")]
+    word = _WORD_BEFORE.search(before)
+    if word and word.group(1).casefold() in YEAR_CUES.get(lang, YEAR_CUES["en"]):
+        return True
+    if _YEAR_RANGE_BEFORE.search(before) or _ENDS_CLAUSE.match(text, match.end("int")):
+        return True
+    # German capitalises nouns: "2023 Gäste" counts guests, "2023 wurde ..." is a year
+    return lang == "de" and bool(_SENTENCE_START.search(before)
+                                 and _LOWER_WORD_AFTER.match(text, match.end("int")))
+
+
+def _words(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    found = []
+    for number in word_numbers(text, lang if lang in ("de", "en") else "en"):
+        if _overlaps(number.start, number.end, taken):
+            continue
+        figure = _canonical(Decimal(number.value))
+        if number.percent:
+            found.append(Quantity(PERCENT, figure, number.start, number.end, figure, True))
         else:
-            scale_word = (match["scale"] or "").casefold()
-            exponent = scales.get(scale_word, scales.get(scale_word.rstrip("."), 0))
-            value = _canonical(figure.scaleb(exponent))
-        found.append((match.start(), value, _canonical(figure)))
-    return [(value, figure) for _, value, figure in sorted(found)]
+            value = _canonical(Decimal(number.value).scaleb(number.exponent))
+            found.append(Quantity(NUMBER, value, number.start, number.end, figure, True))
+    return found
+
+
+def extract_quantities(text: str, lang: str) -> list[Quantity]:
+    """Every quantity in ``text`` read with the conventions of ``lang`` (de or en), in
+    order: versions, dates and times first (their digits are no numbers), then numbers in
+    digits, then in words."""
+    taken: list[tuple[int, int]] = []
+    found = _versions(text, taken, cue=True)
+    found += _dates(text, lang, taken)
+    found += _versions(text, taken, cue=False)
+    found += _times(text, lang, taken)
+    found += _digit_numbers(text, lang, taken)
+    taken += [(q.start, q.end) for q in found]
+    found += _words(text, lang, taken)
+    return sorted(found, key=lambda q: q.start)
+
+
+def stated_quantities(text: str, lang: str) -> list[Quantity]:
+    """The quantities a summary states and is held to: digits, and words only with a
+    scale or percent ("eine Million", "fünf Prozent")."""
+    return [q for q in extract_quantities(text, lang)
+            if not q.in_words or q.kind == PERCENT or q.value != q.figure]
+
+
+def supported_labels(quantities: list[Quantity]) -> set[str]:
+    """Every label a source with these quantities supports."""
+    supported: set[str] = set()
+    for quantity in quantities:
+        supported.add(quantity.label)
+        if quantity.kind == DATE:
+            supported |= _date_forms(quantity.value)
+        elif quantity.kind in (NUMBER, PERCENT) and quantity.figure is not None:
+            supported.add(quantity.figure)
+        if quantity.kind == NUMBER and not quantity.in_words and quantity.value.isdigit() \
+                and len(quantity.value) == 4 \
+                and FIRST_YEAR <= int(quantity.value) <= LAST_YEAR:
+            supported.add(f"{YEAR}:{quantity.value}")  # a bare number may be a year
+    return supported
+
+
+def _date_forms(value: str) -> set[str]:
+    """A full date also supports its day-month and year-month forms and its year; a
+    year-month its year."""
+    if len(value) == 10 and not value.startswith("--"):
+        return {f"{DATE}:--{value[5:]}", f"{DATE}:{value[:7]}", f"{YEAR}:{value[:4]}"}
+    if len(value) == 7 and not value.startswith("--"):
+        return {f"{YEAR}:{value[:4]}"}
+    return set()
+
+
+def unsupported_quantities(summary: str, lang: str, source: str, source_lang: str
+                           ) -> tuple[list[Quantity], list[Quantity]]:
+    """The quantities ``summary`` states, and those of them ``source`` does not support."""
+    stated = stated_quantities(summary, lang)
+    supported = supported_labels(extract_quantities(source, source_lang))
+    return stated, [q for q in stated if q.label not in supported]
 
 
 def summary_numbers(text: str, lang: str) -> list[str]:
-    """The numbers a summary states, canonicalised (scaled values, dates, percentages)."""
-    return [value for value, _ in parse_numbers(text, lang)]
+    """The labels of the quantities a summary states, in order."""
+    return [q.label for q in stated_quantities(text, lang)]
 
 
 def source_numbers(text: str, lang: str) -> set[str]:
-    """Every value the source supports: scaled, bare and written-out numbers, dates with
-    their parts, percentages with their bare figure."""
-    supported: set[str] = set()
-    for value, figure in parse_numbers(text, lang):
-        supported |= _date_forms(value) if value.startswith(DATE) else {value, figure}
-    supported |= {str(part) for part, _ in parse_dates(text)[1]}
-    words = WORDS.get(lang, WORDS["en"])
-    scales = SCALES.get(lang, SCALES["en"])
-    tokens = tokenize(text)
-    for i, token in enumerate(tokens):
-        if token in words:
-            value = Decimal(words[token])
-            supported.add(_canonical(value))
-            following = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if following in scales:
-                supported.add(_canonical(value.scaleb(scales[following])))
-    return supported
+    """Every label a source supports."""
+    return supported_labels(extract_quantities(text, lang))
 
 
 class NumberConsistency(Metric):
     """How many numbers a summary states, how many the source lacks, and whether none."""
 
     name = "numbers"
-    version = "2"
+    version = "3"
     keys = (
         Key("numbers", "numbers in summary", None, "count"),
         Key("numbers_unsupported", "numbers not in source", False, "count"),
@@ -215,11 +421,12 @@ class NumberConsistency(Metric):
     )
 
     def settings(self) -> str:
-        return "values,lang-aware-separators,scales,words-in-source,signs,fractions,dates,percent"
+        return ("values,lang-aware-separators,last-mark-decimal,scales,m/k-after-currency,"
+                "words(de-compounds,scaled-in-summary),signs,fractions,percent,"
+                "dates-whole(de-day-month,us-slash),date-parts-no-counts,years,times,versions")
 
     def score(self, sample: Sample) -> dict[str, float]:
-        stated = summary_numbers(sample.hypothesis, sample.lang)
-        supported = source_numbers(sample.source, sample.source_lang)
-        missing = sum(value not in supported for value in stated)
-        return {"numbers": float(len(stated)), "numbers_unsupported": float(missing),
+        stated, missing = unsupported_quantities(sample.hypothesis, sample.lang,
+                                                 sample.source, sample.source_lang)
+        return {"numbers": float(len(stated)), "numbers_unsupported": float(len(missing)),
                 "numbers_consistent": 0.0 if missing else 100.0}
