@@ -176,9 +176,16 @@ def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths,
 
 
 def check_reference_languages(data, strict: bool, reporter) -> None:
-    """Warn (or, with --strict, refuse) when references are not in summary_lang."""
-    from ..eval.datasets import foreign_reference_count
+    """Warn (or, with --strict, refuse) when references are not in summary_lang; say how
+    many references' language could not be told (they are scored as summary_lang)."""
+    from ..eval.datasets import foreign_reference_count, undecided_reference_count
 
+    undecided, undecided_records = undecided_reference_count(data)
+    if undecided:
+        reporter.warn(f"{data.path}: the language of {undecided} reference(s) in "
+                      f"{undecided_records} record(s) could not be told by detection (too "
+                      "short, mixed, or neither German nor English); they are scored as "
+                      "the records' summary_lang")
     references, records = foreign_reference_count(data)
     if not references:
         return
