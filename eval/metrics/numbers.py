@@ -199,30 +199,39 @@ def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in taken)
 
 
-def _dates(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+def _claim(patterns: list[re.Pattern], text: str, taken: list[tuple[int, int]],
+           read) -> list[Quantity]:
+    """Each match of ``patterns`` that overlaps nothing taken, as ``read`` makes it a
+    quantity (or None); what is read is taken, so later patterns skip it."""
     found = []
-    for pattern in _DATES.get(lang, _DATES["en"]):
+    for pattern in patterns:
         for match in pattern.finditer(text):
             if _overlaps(match.start(), match.end(), taken):
                 continue
-            groups = match.groupdict()
-            if groups.get("first"):
-                month, day = _month_day(int(groups["first"]), int(groups["second"]), lang)
-            else:
-                month = MONTHS.get(groups.get("month") or "") or int(groups.get("mon") or 0)
-                day = int(groups["day"]) if groups.get("day") else None
-            year = _year(groups["year"]) if groups.get("year") else None
-            if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
-                continue
-            if day is None:
-                value = f"{year:04d}-{month:02d}"
-            elif year is None:
-                value = f"--{month:02d}-{day:02d}"
-            else:
-                value = f"{year:04d}-{month:02d}-{day:02d}"
-            found.append(Quantity(DATE, value, match.start(), match.end()))
-            taken.append((match.start(), match.end()))
+            quantity = read(match)
+            if quantity is not None:
+                found.append(quantity)
+                taken.append((match.start(), match.end()))
     return found
+
+
+def _date(match: re.Match, lang: str) -> Quantity | None:
+    groups = match.groupdict()
+    if groups.get("first"):
+        month, day = _month_day(int(groups["first"]), int(groups["second"]), lang)
+    else:
+        month = MONTHS.get(groups.get("month") or "") or int(groups.get("mon") or 0)
+        day = int(groups["day"]) if groups.get("day") else None
+    year = _year(groups["year"]) if groups.get("year") else None
+    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+        return None
+    if day is None:
+        value = f"{year:04d}-{month:02d}"
+    elif year is None:
+        value = f"--{month:02d}-{day:02d}"
+    else:
+        value = f"{year:04d}-{month:02d}-{day:02d}"
+    return Quantity(DATE, value, match.start(), match.end())
 
 
 def _month_day(first: int, second: int, lang: str) -> tuple[int, int]:
@@ -233,20 +242,12 @@ def _month_day(first: int, second: int, lang: str) -> tuple[int, int]:
     return first, second
 
 
-def _times(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
-    found = []
-    for pattern in _TIMES.get(lang, _TIMES["en"]):
-        for match in pattern.finditer(text):
-            if _overlaps(match.start(), match.end(), taken):
-                continue
-            hour, minute = int(match["hour"]), int(match.groupdict().get("minute") or 0)
-            half = match.groupdict().get("half")
-            if half:
-                hour = hour % 12 + (12 if half.lower() == "p" else 0)
-            found.append(Quantity(TIME, f"{hour:02d}:{minute:02d}", match.start(),
-                                  match.end()))
-            taken.append((match.start(), match.end()))
-    return found
+def _time(match: re.Match) -> Quantity:
+    groups = match.groupdict()
+    hour, minute = int(groups["hour"]), int(groups.get("minute") or 0)
+    if groups.get("half"):
+        hour = hour % 12 + (12 if groups["half"].lower() == "p" else 0)
+    return Quantity(TIME, f"{hour:02d}:{minute:02d}", match.start(), match.end())
 
 
 def _versions(text: str, taken: list[tuple[int, int]], cue: bool) -> list[Quantity]:
@@ -348,9 +349,9 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
     digits, then in words."""
     taken: list[tuple[int, int]] = []
     found = _versions(text, taken, cue=True)
-    found += _dates(text, lang, taken)
+    found += _claim(_DATES.get(lang, _DATES["en"]), text, taken, lambda m: _date(m, lang))
     found += _versions(text, taken, cue=False)
-    found += _times(text, lang, taken)
+    found += _claim(_TIMES.get(lang, _TIMES["en"]), text, taken, _time)
     found += _digit_numbers(text, lang, taken)
     taken += [(q.start, q.end) for q in found]
     found += _words(text, lang, taken)
