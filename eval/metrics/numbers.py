@@ -113,11 +113,19 @@ _TWELVE_HOURS = (r"(?<![\d.,:])(?P<hour>1[0-2]|0?\d)(?:[.:](?P<minute>[0-5]\d))?
 _TIMES = {"de": [re.compile(p) for p in _ALL_TIMES],
           "en": [re.compile(p) for p in (_TWELVE_HOURS, *_ALL_TIMES)]}
 
-# A word before dotted digits that makes them a version ("Python 3.10", "v2.1").
-_VERSION_CUE = (r"(?:(?<![^\W\d_])[vV]|(?:[Vv]ersion|[Rr]elease|Python|Java|Android|iOS|"
-                r"macOS|Windows|Linux|Kernel|Firefox|Chrome|Update|USB|HTTP|TLS|Bluetooth|"
-                r"Unicode|PHP|Perl|Ruby|Node(?:\.js)?)\s+)")
-_VERSION_AFTER_CUE = re.compile(_VERSION_CUE + r"(?P<version>\d+(?:\.\d+)+)(?![\d.]*\d)")
+# A word before dotted digits that makes them a version: "Python 3.10", "v2.1"...
+_VERSION_WORD = (r"(?:(?<![^\W\d_])[vV]|\b(?:[Vv]ersion|[Rr]elease|Python|Java|Android|macOS|"
+                 r"Windows|Linux|Kernel|Firefox|Chrome|Update|Bluetooth|Unicode|Perl|Ruby|"
+                 r"Node(?:\.js)?)[ -])")
+# ...or a product-like name, CamelCase or capitals ("TensorFlow 2.10", "GPT-3.5", "CUDA
+# 11.8"); tried after dates, so "EM 18.06.2024" stays a date.
+_VERSION_NAME = r"\b(?:[a-z]+[A-Z]\w*|[A-Z]\w*[a-z]\w*[A-Z]\w*|[A-Z]{2,})[ -]"
+# ...unless a scale or percent follows: "US 3.5 million" is a number.
+_NOT_SCALED = (r"(?!\s?(?:%|[Pp]rozent|[Pp]ercent|per cent|Mio|Mrd|[Mm]illion|[Mm]illiarde|"
+               r"[Bb]illion|[Tt]rillion|bn\b|mn\b|[Tt]ausend|thousand))")
+_VERSION_AFTER_WORD, _VERSION_AFTER_NAME = (
+    re.compile(cue + r"(?P<version>\d+(?:\.\d+)+)(?![\d.]*\d)" + _NOT_SCALED)
+    for cue in (_VERSION_WORD, _VERSION_NAME))
 # three or more dotted groups, which are no thousands ("1.2.3", not "1.234.567")
 _DOTTED_VERSION = re.compile(r"(?<![\w.,])(?P<version>\d+(?:\.\d+){2,})(?![\w.]*\d)")
 
@@ -250,15 +258,17 @@ def _time(match: re.Match) -> Quantity:
     return Quantity(TIME, f"{hour:02d}:{minute:02d}", match.start(), match.end())
 
 
-def _versions(text: str, taken: list[tuple[int, int]], cue: bool) -> list[Quantity]:
-    """Versions after a cue word (taken even from what looks like a date: "Version
+def _versions(text: str, taken: list[tuple[int, int]], pattern: re.Pattern
+              ) -> list[Quantity]:
+    """Versions after a cue (``_VERSION_AFTER_WORD`` is tried before dates: "Version
     1.2.23"), or dotted groups that are no thousands ("1.2.3")."""
     found = []
-    for match in (_VERSION_AFTER_CUE if cue else _DOTTED_VERSION).finditer(text):
+    for match in pattern.finditer(text):
         start, end = match.start("version"), match.end("version")
         groups = match["version"].split(".")
-        if _overlaps(start, end, taken) or (not cue and all(len(g) == 3 for g in groups[1:])):
-            continue  # "1.234.567" is a number with thousands
+        if _overlaps(start, end, taken) or (pattern is not _VERSION_AFTER_WORD and all(
+                len(g) == 3 for g in groups[1:])):
+            continue  # "1.234.567", "EU 1.234": a number with thousands
         found.append(Quantity(VERSION, match["version"], start, end))
         taken.append((start, end))
     return found
@@ -348,9 +358,10 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
     order: versions, dates and times first (their digits are no numbers), then numbers in
     digits, then in words."""
     taken: list[tuple[int, int]] = []
-    found = _versions(text, taken, cue=True)
+    found = _versions(text, taken, _VERSION_AFTER_WORD)
     found += _claim(_DATES.get(lang, _DATES["en"]), text, taken, lambda m: _date(m, lang))
-    found += _versions(text, taken, cue=False)
+    found += _versions(text, taken, _VERSION_AFTER_NAME)
+    found += _versions(text, taken, _DOTTED_VERSION)
     found += _claim(_TIMES.get(lang, _TIMES["en"]), text, taken, _time)
     found += _digit_numbers(text, lang, taken)
     taken += [(q.start, q.end) for q in found]

@@ -1,6 +1,7 @@
 """Numbers written as words, German and English: "dreizehn", "hunderttausend",
 "zweiundzwanzig", "eine Million", "twenty-five", "three hundred and fifty thousand",
-"a dozen".
+"a dozen", and halves ("eineinhalb", "anderthalb", "eine halbe Million", "two and a
+half", "half a million").
 
 German writes a number below a million as one word (units before tens, joined by "und":
 "zweiundzwanzig" is 2 + 20); English writes it as a sequence of words.  Both are read
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 # Tokens of letters, with English hyphenated compounds kept in one piece ("twenty-five").
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -44,6 +46,8 @@ SCALE_WORDS = {
 }
 PERCENT_WORDS = {"de": ("prozent",), "en": ("percent",)}
 DOZEN = {"de": ("dutzend",), "en": ("dozen",)}
+HALF = Decimal("0.5")
+_DE_HALF_ADJECTIVES = ("halbe", "halben", "halbes", "halber")
 
 
 def german_number(word: str) -> int | None:
@@ -92,7 +96,7 @@ class WordNumber:
     """A number written in words: its value, the power of ten of a scale word after it
     (0 without one), whether "Prozent"/"percent" follows, and where it stands."""
 
-    value: int
+    value: Decimal
     exponent: int
     percent: bool
     start: int
@@ -129,8 +133,43 @@ def _adjacent(text: str, tokens: list, j: int) -> bool:
     return not text[tokens[j - 1][2]:tokens[j][1]].strip()
 
 
-def _read_value(tokens: list, i: int, lang: str) -> tuple[int, int] | None:
+def _read_value(tokens: list, i: int, lang: str) -> tuple[Decimal, int] | None:
     """A number's value and the index after its last word, starting at token ``i``."""
+    half = _read_half(tokens, i, lang)
+    if half is not None:
+        return half
+    read = _read_whole(tokens, i, lang)
+    if read is None:
+        return None
+    value, j = read
+    if lang == "en" and [t[0] for t in tokens[j:j + 3]] == ["and", "a", "half"]:
+        return Decimal(value) + HALF, j + 3  # "two and a half"
+    return Decimal(value), j
+
+
+def _read_half(tokens: list, i: int, lang: str) -> tuple[Decimal, int] | None:
+    """Halves: "eineinhalb", "anderthalb", "eine halbe Million", "ein halbes Dutzend",
+    "half a million", "half a dozen"."""
+    words = [t[0] for t in tokens[i:i + 3]] + ["", "", ""]
+    scale_or_dozen = (*SCALE_WORDS[lang], *DOZEN[lang])
+    if lang == "de":
+        if words[0] == "anderthalb":
+            return Decimal("1.5"), i + 1
+        if words[0].endswith("einhalb") and words[0] != "einhalb":
+            stem = words[0].removesuffix("einhalb")
+            whole = 1 if stem == "ein" else german_number(stem)
+            return (Decimal(whole) + HALF, i + 1) if whole is not None else None
+        if words[0] in _DE_ARTICLES and words[1] in _DE_HALF_ADJECTIVES and (
+                words[2] in scale_or_dozen):
+            return (Decimal(6), i + 3) if words[2] in DOZEN[lang] else (HALF, i + 2)
+        return None
+    if words[0] == "half" and words[1] in _EN_ARTICLES and words[2] in scale_or_dozen:
+        return (Decimal(6), i + 3) if words[2] in DOZEN[lang] else (HALF, i + 2)
+    return None
+
+
+def _read_whole(tokens: list, i: int, lang: str) -> tuple[int, int] | None:
+    """A whole number's value and the index after its last word."""
     word = tokens[i][0]
     nxt = tokens[i + 1][0].rstrip(".") if i + 1 < len(tokens) else ""
     articles = _DE_ARTICLES if lang == "de" else _EN_ARTICLES
