@@ -16,7 +16,8 @@ A quantity has a kind, and a summary quantity is only ever supported by the same
   with its language's marks (German decimal comma, English decimal point); when both
   marks occur the last one is the decimal mark ("1,234.5" is 1234.5 in German text too).
   German "Billion" is 10^12, English "billion" 10^9.  "m" and "k" are million and
-  thousand only after a currency sign ("£3m"); "5 m" is five metres.  Signs count
+  thousand after a currency sign ("£3m"); "5 m" is five metres; "5m" in English may be
+  either, and either reading is supported.  Signs count
   ("-5", "minus 5"); vulgar fractions belong to their number ("11½").
 * ``percent``: "50 %", "50 Prozent", "fünf Prozent", "50 per cent".
 * ``date``: one value with its parts kept together: "18.06.2023", "2023-06-18",
@@ -66,6 +67,9 @@ class Quantity:
     end: int
     figure: str | None = None
     in_words: bool = False
+    # other labels an ambiguous spelling may mean ("5m": five metres or five million);
+    # the quantity is supported when any of its readings is
+    alternatives: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -299,26 +303,31 @@ def _digit_numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Q
             found.append(Quantity(PERCENT, _canonical(figure), start, match.end(),
                                   _canonical(figure)))
             continue
-        exponent, end = _scale(match, text, scales)
+        exponent, end, maybe = _scale(match, text, scales, lang)
         kind = YEAR if _reads_as_year(match, text, lang, exponent) else NUMBER
         found.append(Quantity(kind, _canonical(figure.scaleb(exponent)), start, end,
-                              _canonical(figure)))
+                              _canonical(figure), alternatives=tuple(
+                                  _canonical(figure.scaleb(e)) for e in maybe)))
     return found
 
 
-def _scale(match: re.Match, text: str, scales: dict[str, int]) -> tuple[int, int]:
-    """The power of ten of the word after a number, and where the quantity ends.
+def _scale(match: re.Match, text: str, scales: dict[str, int], lang: str
+           ) -> tuple[int, int, tuple[int, ...]]:
+    """The power of ten of the word after a number, where the quantity ends, and other
+    powers it may mean.
 
     "m" and "k" glued to a number after a currency sign are million and thousand
-    ("£3m"); elsewhere they are units ("5 m" is five metres)."""
+    ("£3m"); with a space they are units ("5 m" is five metres); glued without a
+    currency in English ("5m people", "a 5m wall") they may be either."""
     number_end = max(match.end(name) for name in ("int", "frac", "vulgar"))
     word = (match["scale"] or "").casefold()
     exponent = scales.get(word, scales.get(word.rstrip("."), 0))
     unit = (match["scale"] or "").rstrip(".")
-    if (not exponent and unit in CURRENCY_SCALES and match.start("scale") == number_end
-            and _CURRENCY_BEFORE.search(text[max(0, match.start() - 6):match.start()])):
-        exponent = CURRENCY_SCALES[unit]
-    return exponent, match.end() if exponent else number_end
+    if exponent or unit not in CURRENCY_SCALES or match.start("scale") != number_end:
+        return exponent, match.end() if exponent else number_end, ()
+    if _CURRENCY_BEFORE.search(text[max(0, match.start() - 6):match.start()]):
+        return CURRENCY_SCALES[unit], match.end(), ()
+    return 0, number_end, (CURRENCY_SCALES[unit],) if lang == "en" else ()
 
 
 def _reads_as_year(match: re.Match, text: str, lang: str, exponent: int) -> bool:
@@ -381,6 +390,7 @@ def supported_labels(quantities: list[Quantity]) -> set[str]:
     supported: set[str] = set()
     for quantity in quantities:
         supported.add(quantity.label)
+        supported.update(quantity.alternatives)
         if quantity.kind == DATE:
             supported |= _date_forms(quantity.value)
         elif quantity.kind in (NUMBER, PERCENT) and quantity.figure is not None:
@@ -407,7 +417,8 @@ def unsupported_quantities(summary: str, lang: str, source: str, source_lang: st
     """The quantities ``summary`` states, and those of them ``source`` does not support."""
     stated = stated_quantities(summary, lang)
     supported = supported_labels(extract_quantities(source, source_lang))
-    return stated, [q for q in stated if q.label not in supported]
+    return stated, [q for q in stated if q.label not in supported
+                    and not supported.intersection(q.alternatives)]
 
 
 def summary_numbers(text: str, lang: str) -> list[str]:
