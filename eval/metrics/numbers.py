@@ -12,13 +12,13 @@ The public API (the number-consistency metric below uses it; a grounding check c
 A quantity has a kind, and a summary quantity is only ever supported by the same kind:
 
 * ``number``: a value, whatever the spelling: "3,5 Millionen", "3.5 million",
-  "3.500.000", "3,500,000" and "eine Million" x 3.5 are all values.  Each text is read
-  with its language's marks (German decimal comma, English decimal point); when both
-  marks occur the last one is the decimal mark ("1,234.5" is 1234.5 in German text too).
-  German "Billion" is 10^12, English "billion" 10^9.  "m" and "k" are million and
-  thousand after a currency sign ("£3m"); "5 m" is five metres; "5m" in English may be
-  either, and either reading is supported.  Signs count
-  ("-5", "minus 5"); vulgar fractions belong to their number ("11½").
+  "3.500.000" and "3,500,000" are all 3500000, "eine Million" and "1 Mio." 1000000.
+  Each text is read with its language's marks (German decimal comma, English decimal
+  point); when both marks occur the last one is the decimal mark ("1,234.5" is 1234.5
+  in German text too).  German "Billion" is 10^12, English "billion" 10^9.  "m" and
+  "k" are million and thousand after a currency sign ("£3m"); "5 m" is five metres;
+  "5m" in English may be either, and either reading is supported.  Signs count ("-5",
+  "minus 5"); vulgar fractions belong to their number ("11½").
 * ``percent``: "50 %", "50 Prozent", "fünf Prozent", "50 per cent".
 * ``date``: one value with its parts kept together: "18.06.2023", "2023-06-18",
   "18. Juni 2023", "June 18, 2023", US "06/18/2023"; "18.6." and "18. Juni" without a
@@ -30,7 +30,8 @@ A quantity has a kind, and a summary quantity is only ever supported by the same
   source, but a year or a date in the source supports no count of 2023.
 * ``time``: "14.30 Uhr", "14:30", "2:30 p.m.", "14 Uhr" are all 14:30 / 14:00; its
   digits are not numbers.
-* ``version``: "Python 3.10", "v2.1", "1.2.3" compare as written: 3.10 is not 3.1.
+* ``version``: after a version word or a product-like name ("Python 3.10", "v2.1",
+  "TensorFlow 2.10", "GPT-3.5") and any "1.2.3", compared as written: 3.10 is not 3.1.
 
 Numbers written with digits are checked in the summary, and words only with a scale or
 percent ("eine Million", "fünf Prozent"; a bare "ein" or "one" is too often an article).
@@ -444,9 +445,11 @@ class NumberConsistency(Metric):
     )
 
     def settings(self) -> str:
-        return ("values,lang-aware-separators,last-mark-decimal,scales,m/k-after-currency,"
-                "words(de-compounds,scaled-in-summary),signs,fractions,percent,"
-                "dates-whole(de-day-month,us-slash),date-parts-no-counts,years,times,versions")
+        return ("values,lang-aware-separators,last-mark-decimal,scales,"
+                "m/k-after-currency(en-glued-either),words(de-compounds,halves,"
+                "scaled-in-summary),signs,fractions,percent,dates-whole(de-day-month,"
+                "us-slash),date-parts-no-counts,years,times,versions(cue,product-name,"
+                "3-groups)")
 
     def score(self, sample: Sample) -> dict[str, float]:
         stated, missing = unsupported_quantities(sample.hypothesis, sample.lang,
