@@ -120,7 +120,9 @@ def test_short_english_references_are_not_taken_for_german(tmp_path):
 
 
 UNDECIDABLE = {"CharNMT ist spröde.": "too few letters",
-               "Nous proposons une nouvelle méthode pour les réseaux de neurones.": "French"}
+               "Nous proposons une nouvelle méthode pour les réseaux de neurones.": "French",
+               # the full model is unsure, but its best guess is Spanish: neither de nor en
+               "Proponemos un método nuevo.": "Spanish, unsure"}
 
 
 def test_undecidable_references_are_counted_warned_about_and_reported(cli, tmp_path):
@@ -130,14 +132,14 @@ def test_undecidable_references_are_counted_warned_about_and_reported(cli, tmp_p
                     "summary": "Ein kurzer Text über neuronale Netze und ihre Grenzen."})
     path = _write(tmp_path, *records)
     data = load_dataset(path)
-    assert [r.undecided_references for r in data.records] == [1, 1, 0]
-    assert [r.reference_langs for r in data.records] == [("de",)] * 3  # summary_lang assumed
+    assert [r.undecided_references for r in data.records] == [1, 1, 1, 0]
+    assert [r.reference_langs for r in data.records] == [("de",)] * 4  # summary_lang assumed
     out = tmp_path / "run"
     result = cli("eval", path, "--system", "lead-1", "--metric", "rouge", "--bootstrap", "50",
                  "--out", out)
     assert result.exit_code == 0, result.output
-    assert "language of 2 reference(s) in 2 record(s) could not be told" in result.stderr
+    assert "language of 3 reference(s) in 3 record(s) could not be told" in result.stderr
     scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
-    assert scores["dataset"]["reference_languages"]["undecided"] == 2
+    assert scores["dataset"]["reference_languages"]["undecided"] == 3
     for report in ("report.md", "report.html"):
-        assert "2 of undecidable language" in (out / report).read_text(encoding="utf-8")
+        assert "3 of undecidable language" in (out / report).read_text(encoding="utf-8")
