@@ -17,8 +17,9 @@ Score abstracts against human reference summaries, with bootstrap confidence int
 
 DATASET is JSON Lines with id, lang, text, summary (optional references,
 summary_lang), like shared/eval-data/*.jsonl; or a Hugging Face dataset: a folder
-written by save_to_disk, a Parquet/Arrow file, or on a connected machine a hub id
-(--dataset-config, --split; --text-field and --summary-field name the columns).
+written by save_to_disk (a DatasetDict with --split), a Parquet/Arrow file, or on a
+connected machine a hub id (--dataset-config, --split; --text-field and --summary-field
+name the columns).
 The system writes in each record's summary_lang; a German source with English
 references goes through the translator.
 
@@ -95,8 +96,9 @@ def eval_command(
         "--dataset-config", metavar="NAME", help="Hugging Face dataset configuration (e.g. "
         "de for mlsum, 3.0.0 for cnn_dailymail).", show_default=False)] = None,
     split: Annotated[str | None, typer.Option(
-        "--split", metavar="SPLIT", help="Split of a Hugging Face hub dataset. "
-        "[default: test]", show_default=False)] = None,
+        "--split", metavar="SPLIT", help="Split of a Hugging Face hub dataset [default: "
+        "test], or of a DatasetDict folder written by save_to_disk.", show_default=False)
+    ] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Refuse a dataset with references in another language than its "
         "records' summary_lang (default: warn, and stem each reference in its own "
