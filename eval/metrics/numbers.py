@@ -44,95 +44,16 @@ names, not quantities.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .base import Key, Metric, Sample
+from .datetimes import read_dates_times_versions
 from .numberwords import word_numbers
+from .quantity import DATE, NUMBER, PERCENT, TIME, VERSION, YEAR, Quantity, overlaps
 
-NUMBER, PERCENT, DATE, YEAR, TIME, VERSION = (
-    "number", "percent", "date", "year", "time", "version")
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """One quantity in a text: its kind, canonical value and where it stands.
-
-    ``figure`` is the bare figure of a scaled number or a percentage ("3.5" of "3,5
-    Millionen"); ``in_words`` says it was written in words.
-    """
-
-    kind: str
-    value: str
-    start: int
-    end: int
-    figure: str | None = None
-    in_words: bool = False
-    # other labels an ambiguous spelling may mean ("5m": five metres or five million);
-    # the quantity is supported when any of its readings is
-    alternatives: tuple[str, ...] = ()
-
-    @property
-    def label(self) -> str:
-        """One string per kind and value: "3500000", "50%", "date:2023-06-18",
-        "year:2023", "time:14:30", "version:3.10"."""
-        if self.kind == NUMBER:
-            return self.value
-        if self.kind == PERCENT:
-            return self.value + "%"
-        return f"{self.kind}:{self.value}"
-
-
-_MONTH_NAMES = {
-    1: "Januar Jänner January Jan", 2: "Februar February Feb", 3: "März March Mär Mrz Mar",
-    4: "April Apr", 5: "Mai May", 6: "Juni June Jun", 7: "Juli July Jul",
-    8: "August Aug", 9: "September Sept Sep", 10: "Oktober October Okt Oct",
-    11: "November Nov", 12: "Dezember December Dez Dec",
-}
-MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
-_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>[0-3]?\d)"
-_YEAR = r"(?P<year>\d{4})"
-_ALL_DATES = (
-    r"(?<![\d.,/])" + _DAY + r"\.(?P<mon>[01]?\d)\.(?P<year>\d{4}|\d{2})(?!\d)",
-    r"(?<![\d.,-])" + _YEAR + r"-(?P<mon>[01]\d)-" + _DAY + r"(?!\d)",
-    r"(?<![\d.,/])(?P<first>[01]?\d|[23]\d)/(?P<second>[0-3]?\d)/(?P<year>\d{4})(?![\d/])",
-    r"(?<![\d.,])" + _DAY + r"(?:\.|st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
-    + r"(?:,?\s+" + _YEAR + r"(?!\d))?(?!\w)",
-    r"\b" + _MONTH + r"\s+" + _DAY + r"(?:st|nd|rd|th)?(?!\d)(?:,?\s+" + _YEAR + r"(?!\d))?",
-    r"\b" + _MONTH + r"\s+" + _YEAR + r"(?!\d)",
-)
-# German only: "18.6." with no year is a day and a month (in English it ends a sentence).
-_GERMAN_DAY_MONTH = r"(?<![\d.,/])" + _DAY + r"\.(?P<mon>[01]?\d)\.(?![\d])"
-_DATES = {lang: [re.compile(p) for p in _ALL_DATES + extra]
-          for lang, extra in (("de", (_GERMAN_DAY_MONTH,)), ("en", ()))}
-
-_ALL_TIMES = (
-    r"(?<![\d.,:])(?P<hour>[01]?\d|2[0-3])[.:](?P<minute>[0-5]\d)\s?(?:Uhr|h)\b",
-    r"(?<![\d.,:])(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?::[0-5]\d)?(?![\d:])",
-    r"(?<![\d.,:])(?P<hour>[01]?\d|2[0-3])\s?Uhr\b",
-)
-# English only: "2:30 p.m.", "5pm" (German "5 am Montag" is no time).
-_TWELVE_HOURS = (r"(?<![\d.,:])(?P<hour>1[0-2]|0?\d)(?:[.:](?P<minute>[0-5]\d))?\s?"
-                 r"(?P<half>[ap])\.?\s?m\.?(?!\w)")
-_TIMES = {"de": [re.compile(p) for p in _ALL_TIMES],
-          "en": [re.compile(p) for p in (_TWELVE_HOURS, *_ALL_TIMES)]}
-
-# A word before dotted digits that makes them a version: "Python 3.10", "v2.1"...
-_VERSION_WORD = (r"(?:(?<![^\W\d_])[vV]|\b(?:[Vv]ersion|[Rr]elease|Python|Java|Android|macOS|"
-                 r"Windows|Linux|Kernel|Firefox|Chrome|Update|Bluetooth|Unicode|Perl|Ruby|"
-                 r"Node(?:\.js)?)[ -])")
-# ...or a product-like name, CamelCase or capitals ("TensorFlow 2.10", "GPT-3.5", "CUDA
-# 11.8"); tried after dates, so "EM 18.06.2024" stays a date.
-_VERSION_NAME = r"\b(?:[a-z]+[A-Z]\w*|[A-Z]\w*[a-z]\w*[A-Z]\w*|[A-Z]{2,})[ -]"
-# ...unless a scale or percent follows: "US 3.5 million" is a number.
-_NOT_SCALED = (r"(?!\s?(?:%|[Pp]rozent|[Pp]ercent|per cent|Mio|Mrd|[Mm]illion|[Mm]illiarde|"
-               r"[Bb]illion|[Tt]rillion|bn\b|mn\b|[Tt]ausend|thousand))")
-_VERSION_AFTER_WORD, _VERSION_AFTER_NAME = (
-    re.compile(cue + r"(?P<version>\d+(?:\.\d+)+)(?![\d.]*\d)" + _NOT_SCALED)
-    for cue in (_VERSION_WORD, _VERSION_NAME))
-# three or more dotted groups, which are no thousands ("1.2.3", not "1.234.567")
-_DOTTED_VERSION = re.compile(r"(?<![\w.,])(?P<version>\d+(?:\.\d+){2,})(?![\w.]*\d)")
+__all__ = ["DATE", "NUMBER", "PERCENT", "TIME", "VERSION", "YEAR", "NumberConsistency",
+           "Quantity", "extract_quantities", "stated_quantities", "supported_labels",
+           "unsupported_quantities"]
 
 _FRACTIONS = {"½": "0.5", "⅓": "0.333333", "⅔": "0.666667", "¼": "0.25", "¾": "0.75",
               "⅕": "0.2", "⅖": "0.4", "⅗": "0.6", "⅘": "0.8", "⅙": "0.166667",
@@ -203,87 +124,11 @@ def _integer_part(digits: str, sep: str | None, lang: str, frac_mark: str | None
     return "".join(groups), None
 
 
-def _year(text: str) -> int:
-    year = int(text)
-    return year + (2000 if year < 50 else 1900) if len(text) == 2 else year
-
-
-def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in taken)
-
-
-def _claim(patterns: list[re.Pattern], text: str, taken: list[tuple[int, int]],
-           read) -> list[Quantity]:
-    """Each match of ``patterns`` that overlaps nothing taken, as ``read`` makes it a
-    quantity (or None); what is read is taken, so later patterns skip it."""
-    found = []
-    for pattern in patterns:
-        for match in pattern.finditer(text):
-            if _overlaps(match.start(), match.end(), taken):
-                continue
-            quantity = read(match)
-            if quantity is not None:
-                found.append(quantity)
-                taken.append((match.start(), match.end()))
-    return found
-
-
-def _date(match: re.Match, lang: str) -> Quantity | None:
-    groups = match.groupdict()
-    if groups.get("first"):
-        month, day = _month_day(int(groups["first"]), int(groups["second"]), lang)
-    else:
-        month = MONTHS.get(groups.get("month") or "") or int(groups.get("mon") or 0)
-        day = int(groups["day"]) if groups.get("day") else None
-    year = _year(groups["year"]) if groups.get("year") else None
-    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
-        return None
-    if day is None:
-        value = f"{year:04d}-{month:02d}"
-    elif year is None:
-        value = f"--{month:02d}-{day:02d}"
-    else:
-        value = f"{year:04d}-{month:02d}-{day:02d}"
-    return Quantity(DATE, value, match.start(), match.end())
-
-
-def _month_day(first: int, second: int, lang: str) -> tuple[int, int]:
-    """A slashed date's month and day: whichever cannot be a month is the day; otherwise
-    English text reads month/day (US), German day/month."""
-    if first > 12 or (lang == "de" and second <= 12):
-        return second, first
-    return first, second
-
-
-def _time(match: re.Match) -> Quantity:
-    groups = match.groupdict()
-    hour, minute = int(groups["hour"]), int(groups.get("minute") or 0)
-    if groups.get("half"):
-        hour = hour % 12 + (12 if groups["half"].lower() == "p" else 0)
-    return Quantity(TIME, f"{hour:02d}:{minute:02d}", match.start(), match.end())
-
-
-def _versions(text: str, taken: list[tuple[int, int]], pattern: re.Pattern
-              ) -> list[Quantity]:
-    """Versions after a cue (``_VERSION_AFTER_WORD`` is tried before dates: "Version
-    1.2.23"), or dotted groups that are no thousands ("1.2.3")."""
-    found = []
-    for match in pattern.finditer(text):
-        start, end = match.start("version"), match.end("version")
-        groups = match["version"].split(".")
-        if _overlaps(start, end, taken) or (pattern is not _VERSION_AFTER_WORD and all(
-                len(g) == 3 for g in groups[1:])):
-            continue  # "1.234.567", "EU 1.234": a number with thousands
-        found.append(Quantity(VERSION, match["version"], start, end))
-        taken.append((start, end))
-    return found
-
-
 def _digit_numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
     scales = SCALES.get(lang, SCALES["en"])
     found = []
     for match in _NUMBER.finditer(text):
-        if _overlaps(match.start("int"), match.end("int"), taken):
+        if overlaps(match.start("int"), match.end("int"), taken):
             continue
         frac_mark = match["frac"][0] if match["frac"] else None
         whole, fraction = _integer_part(match["int"], match["sep"], lang, frac_mark)
@@ -352,7 +197,7 @@ def _reads_as_year(match: re.Match, text: str, lang: str, exponent: int) -> bool
 def _words(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
     found = []
     for number in word_numbers(text, lang if lang in ("de", "en") else "en"):
-        if _overlaps(number.start, number.end, taken):
+        if overlaps(number.start, number.end, taken):
             continue
         figure = _canonical(Decimal(number.value))
         if number.percent:
@@ -368,11 +213,7 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
     order: versions, dates and times first (their digits are no numbers), then numbers in
     digits, then in words."""
     taken: list[tuple[int, int]] = []
-    found = _versions(text, taken, _VERSION_AFTER_WORD)
-    found += _claim(_DATES.get(lang, _DATES["en"]), text, taken, lambda m: _date(m, lang))
-    found += _versions(text, taken, _VERSION_AFTER_NAME)
-    found += _versions(text, taken, _DOTTED_VERSION)
-    found += _claim(_TIMES.get(lang, _TIMES["en"]), text, taken, _time)
+    found = read_dates_times_versions(text, lang, taken)
     found += _digit_numbers(text, lang, taken)
     taken += [(q.start, q.end) for q in found]
     found += _words(text, lang, taken)
