@@ -44,3 +44,26 @@ def detect_language(text: str) -> Detection:
         return Detection(NO_LANGUAGE, 0.0)
     lang, prob = _identifier().classify(sample)
     return Detection(lang=lang, confidence=float(prob))
+
+
+@lru_cache(maxsize=4)
+def _identifier_among(langs: tuple[str, ...]):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(langs))
+    return identifier
+
+
+def detect_among(text: str, langs: tuple[str, ...]) -> Detection:
+    """The more likely of ``langs`` for ``text``, with its probability among them alone.
+
+    Where only a few languages are possible (a reference is scored as German or as
+    English), asking which of them fits is surer than asking which of 97 does: a short
+    English sentence that looks a little Dutch or Latin is still plainly not German.
+    """
+    sample = text[:5000]
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return Detection(NO_LANGUAGE, 0.0)
+    lang, prob = _identifier_among(tuple(sorted(langs))).classify(sample)
+    return Detection(lang=lang, confidence=float(prob))

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..config import LANGS
 from ..errors import UsageError
+from .reflang import reference_language
 
 # first: the primary reference ('summary'), as published single-reference scores are made;
 # all: every reference, the best one counts; mean: every reference, averaged.
@@ -41,6 +42,8 @@ class Record:
     references_by_length: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)  # other scalar fields, to group by
     reference_langs: tuple[str, ...] = ()  # detected language of each of ``references``
+    # references whose language detection could not decide (scored as summary_lang)
+    undecided_references: int = 0
 
     @property
     def key(self) -> tuple[str, str]:
@@ -68,8 +71,13 @@ class Dataset:
     total: int  # records in the file, before --limit
 
     def describe(self) -> dict:
+        foreign, _ = foreign_reference_count(self)
         return {"name": self.name, "path": self.path, "sha256": self.sha256,
-                "records": len(self.records), "records_in_file": self.total}
+                "records": len(self.records), "records_in_file": self.total,
+                "reference_languages": {
+                    "references": sum(len(r.reference_langs) for r in self.records),
+                    "other_than_summary_lang": foreign,
+                    "undecided": sum(r.undecided_references for r in self.records)}}
 
     def median_reference_words(self) -> float:
         """Median length of the primary references (``summary``), to pick a preset."""
@@ -91,23 +99,28 @@ def load_dataset(path: Path, limit: int | None = None, summary_lang: str | None 
     from . import hfdata
 
     fields = (text_field, summary_field)
-    if hfdata.is_local_set(path) or (not path.exists() and (
-            config or split or hfdata.looks_like_hub_id(str(path)))):
-        rows, sha = (hfdata.read_local(path) if path.exists() else
-                     hfdata.read_hub(str(path), config, split or "test"))
-        return parse_records(hfdata.to_records(rows, *fields), str(path),
-                             path.name.removesuffix(".parquet"), sha, limit, summary_lang,
-                             references, "row")
+    if hfdata.is_local_set(path):
+        if config:
+            raise UsageError(f"--dataset-config is for hub datasets; {path} is saved locally "
+                             "(pick a split with --split)")
+        rows, sha = hfdata.read_local(path, split)
+        name = path.name.removesuffix(".parquet") + (f"-{split}" if split else "")
+        return parse_records(hfdata.to_records(rows, *fields), str(path), name, sha, limit,
+                             summary_lang, references, "row")
+    if path.is_dir():
+        raise UsageError(f"{path}: a folder without state.json or {hfdata.DICT_FILE}; give a "
+                         "JSONL file or a folder written by datasets' save_to_disk")
+    if not path.exists() and hfdata.looks_like_hub_id(str(path)):
+        rows, sha = hfdata.read_hub(str(path), config, split or "test")
+        return parse_records(hfdata.to_records(rows, *fields), str(path), path.name, sha,
+                             limit, summary_lang, references, "row")
     if config or split:
         raise UsageError(f"--dataset-config/--split are for Hugging Face datasets; {path} is "
-                         "a JSON Lines file")
+                         "a JSON Lines file (leave them out)")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such dataset file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: a folder without state.json; give a JSONL file or a "
-                         "folder written by datasets' save_to_disk") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return parse_dataset(raw, str(path), path.name.removesuffix(".jsonl"), limit,
@@ -218,29 +231,24 @@ def _record(data: dict, where: str, summary_lang: str | None, mode: str) -> Reco
         by_length = {k: v[:1] for k, v in by_length.items()}
     scalars = {k: str(v) for k, v in data.items()
                if isinstance(v, str | int | float | bool) and k not in _TEXT_FIELDS}
+    detected = [reference_language(r) for r in refs]
     return Record(id=data["id"], lang=lang, text=data["text"], summary_lang=wanted,
                   references=tuple(refs), references_by_length=by_length, fields=scalars,
-                  reference_langs=tuple(reference_language(r, wanted) for r in refs))
+                  reference_langs=tuple(found or wanted for found in detected),
+                  undecided_references=sum(found is None for found in detected))
 
 
 _TEXT_FIELDS = ("text", "summary", "references")
-# Below this, py3langid's answer is too unsure to overrule the record's summary_lang.
-MIN_REFERENCE_CONFIDENCE = 0.9
-
-
-def reference_language(text: str, declared: str) -> str:
-    """The language ``text`` is written in (de or en) when detection is sure, else
-    ``declared``."""
-    from ..langdetect import detect_language
-
-    detection = detect_language(text)
-    if detection.lang in LANGS and detection.confidence >= MIN_REFERENCE_CONFIDENCE:
-        return detection.lang
-    return declared
 
 
 def foreign_reference_count(dataset: Dataset) -> tuple[int, int]:
     """(references, records) whose references are in another language than the record's
     ``summary_lang``."""
     counts = [r.foreign_references for r in dataset.records]
+    return sum(counts), sum(1 for c in counts if c)
+
+
+def undecided_reference_count(dataset: Dataset) -> tuple[int, int]:
+    """(references, records) whose references' language detection could not decide."""
+    counts = [r.undecided_references for r in dataset.records]
     return sum(counts), sum(1 for c in counts if c)

@@ -2,7 +2,11 @@
 Arrow file, or (on a connected machine) a hub id.
 
 Local sets are read with pyarrow directly (``save_to_disk`` writes Arrow IPC streams
-listed in ``state.json``), so no network and no ``datasets`` import is needed; a hub id
+listed in ``state.json``), so no network and no ``datasets`` import is needed.  A
+``DatasetDict`` (what ``load_dataset(name).save_to_disk`` writes) is a folder with
+``dataset_dict.json`` listing its splits and one such folder per split; ``--split``
+picks one.  ``--split`` on a set with a single split is honoured when it names that
+split and refused otherwise, never ignored.  A hub id
 goes through ``datasets.load_dataset`` after a quick check that the hub answers, so an
 offline machine gets one line at once instead of retries.  Rows become the records of
 ``datasets.py`` with ``--text-field`` / ``--summary-field`` naming their columns (e.g.
@@ -24,10 +28,69 @@ LOCAL_SUFFIXES = (".parquet", ".arrow")
 HUB_TIMEOUT = 5.0
 
 
+DICT_FILE = "dataset_dict.json"
+
+
 def is_local_set(path: Path) -> bool:
-    """A ``save_to_disk`` folder, or a Parquet/Arrow file."""
-    return (path.is_dir() and (path / "state.json").is_file()) or (
+    """A ``save_to_disk`` folder (one ``Dataset`` or a ``DatasetDict``), or a
+    Parquet/Arrow file."""
+    return (path.is_dir() and ((path / "state.json").is_file()
+                               or (path / DICT_FILE).is_file())) or (
         path.is_file() and path.suffix in LOCAL_SUFFIXES)
+
+
+def split_names(path: Path) -> list[str]:
+    """The splits a ``DatasetDict`` folder lists in ``dataset_dict.json``."""
+    try:
+        splits = json.loads((path / DICT_FILE).read_text(encoding="utf-8"))["splits"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"{path / DICT_FILE}: not a readable dataset_dict.json "
+                         f"({type(exc).__name__}: {exc}); save the set again with "
+                         "save_to_disk") from None
+    if not isinstance(splits, list) or not all(isinstance(s, str) for s in splits):
+        raise UsageError(f"{path / DICT_FILE}: 'splits' must be a list of names")
+    return splits
+
+
+def choose_split(path: Path, split: str | None) -> Path:
+    """The folder of one split: ``path`` itself for a single ``Dataset``, the split's
+    subfolder for a ``DatasetDict``.  A split that is not there is a ``UsageError``
+    naming the splits present."""
+    if path.is_file():
+        if split is not None:
+            raise UsageError(f"--split {split}: {path} is a single {path.suffix[1:]} file "
+                             "without splits; leave out --split")
+        return path
+    if not (path / DICT_FILE).is_file():
+        own = _own_split(path)
+        if split is not None and split != own:
+            holds = f"only the split {own!r}" if own else "one dataset without split names"
+            raise UsageError(f"--split {split}: {path} holds {holds}; leave out --split or "
+                             "give the folder of the whole DatasetDict")
+        return path
+    splits = split_names(path)
+    if split is None:
+        if len(splits) == 1:
+            return path / splits[0]
+        raise UsageError(f"{path} holds the splits {', '.join(splits)}; choose one with "
+                         "--split NAME")
+    if split not in splits:
+        raise UsageError(f"--split {split}: {path} has no such split; it holds "
+                         f"{', '.join(splits) or 'none'}")
+    folder = path / split
+    if not (folder / "state.json").is_file():
+        raise UsageError(f"{folder}: split {split!r} is listed in {DICT_FILE} but its folder "
+                         "has no state.json; save the set again with save_to_disk")
+    return folder
+
+
+def _own_split(folder: Path) -> str | None:
+    """The split name a single ``save_to_disk`` folder records (``_split``), if any."""
+    try:
+        split = json.loads((folder / "state.json").read_text(encoding="utf-8")).get("_split")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return split if isinstance(split, str) else None
 
 
 def looks_like_hub_id(name: str) -> bool:
@@ -56,8 +119,10 @@ def _arrow_table(file: Path):
             return pa.ipc.open_file(source).read_all()
 
 
-def read_local(path: Path) -> tuple[list[dict], str]:
-    """Rows of a local set and the sha256 of its data files."""
+def read_local(path: Path, split: str | None = None) -> tuple[list[dict], str]:
+    """Rows of a local set (of ``split`` for a ``DatasetDict``) and the sha256 of its
+    data files."""
+    path = choose_split(path, split)
     pa = _pyarrow()
     try:
         if path.is_dir():

@@ -124,7 +124,20 @@ def reference_note(result: EvalResult) -> str:
     mode = result.signature_fields.get("refs", "")
     nrefs = result.corpus.get("nrefs")
     extra = f" sacreBLEU nrefs: {nrefs}." if nrefs is not None else ""
-    return REFERENCE_NOTES.get(mode, f"References: {mode}.") + extra
+    return REFERENCE_NOTES.get(mode, f"References: {mode}.") + extra + reference_languages_note(
+        result.dataset.describe().get("reference_languages", {}))
+
+
+def reference_languages_note(counts: dict) -> str:
+    """How many references detection put in another language, or could not place."""
+    notes = []
+    if counts.get("other_than_summary_lang"):
+        notes.append(f"{counts['other_than_summary_lang']} detected in another language than "
+                     "the records' summary_lang (each stemmed in its own)")
+    if counts.get("undecided"):
+        notes.append(f"{counts['undecided']} of undecidable language (scored as the records' "
+                     "summary_lang)")
+    return f" Reference language: {'; '.join(notes)}." if notes else ""
 
 
 def examples(result: EvalResult, count: int = EXAMPLES) -> list[dict]:

@@ -13,10 +13,18 @@ Stemming, like rouge-score, touches only tokens longer than three characters:
 * ``auto``: English gets NLTK's ``PorterStemmer()`` in its default mode
   (NLTK_EXTENSIONS), the stemmer of rouge-score's ``use_stemmer=True`` (the original
   Porter algorithm stems ~3% of news tokens differently: they -> thei, news -> new);
-  German gets Snowball German with the umlauts the algorithm strips put back
-  ("größe" -> "gröss", not "gross"), so "schön" and "schon" stay different words and an
-  ASCII-folded copy of a German summary is not a match.  rouge-score has no German: there
-  (and for letters outside ASCII) the scores are ours by design.
+  German gets Snowball German with one rule on top (``GERMAN_UMLAUT_RULE``).  Snowball
+  folds every umlaut (schön = schon, über = uber), so an ASCII-folded copy of a German
+  summary scores like the original.  German marks plural, comparison and derivation
+  with an umlaut in the stem's last syllable *and* a suffix (Stadt/Städte, Land/Länder,
+  Fluss/Flüsse, groß/größer, hoch/höchste, Europa/europäisch).  So: a word Snowball
+  strips no suffix from keeps its umlauts (schön, über, Österreich); where it strips one,
+  the stem keeps its umlauts except in its last syllable (Städte -> stadt,
+  österreichischer -> österreich, mögliche -> möglich).  Not reachable by the rule:
+  plurals with an umlaut and no suffix Snowball knows (Vogel/Vögel, Apfel/Äpfel), and
+  inflected words that differ only in that umlaut (schöne/schone) conflate as in plain
+  Snowball.  rouge-score has no German: there (and for letters outside ASCII) the scores
+  are ours by design.
 * ``snowball``: the plain Snowball stemmer of each language (English: Porter2; German:
   umlauts folded), for comparison with tools that use it.
 * ``none``: no stemming.
@@ -32,12 +40,15 @@ from functools import lru_cache
 from ..segment import split_sentences
 
 STEMMER_CHOICES = ("auto", "snowball", "none")
+# The German rule of ``auto``, as the signature states it.
+GERMAN_UMLAUT_RULE = "umlauts-kept-but-folded-in-last-syllable-of-suffixed-stems"
 TOKENIZER = "unicode-alnum"
 NORMALISATION = "nfkc,casefold,numeric-signs-apart,de:%=prozent"
 MIN_STEM_LENGTH = 4  # rouge-score stems only tokens longer than 3 characters
 
 _TOKEN = re.compile(r"[^\W_]+")
 _UMLAUT_FOLD = str.maketrans("äöü", "aou")
+_VOWELS = re.compile(r"[aeiouyäöü]+")  # a syllable's vowel group: "ä", "äu", "ei"
 # Numeric characters that are not decimal digits: fractions, super- and subscripts...
 _OTHER_NUMERIC = re.compile(r"[\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218b"
                             r"\u2460-\u24ff\u2776-\u2793]")
@@ -84,7 +95,8 @@ def _with_version(name: str) -> str:
     if name == "none":
         return name
     package = "nltk" if name == "nltk-porter" else "snowballstemmer"
-    return f"{name}@{package_version(package)}"
+    rule = f"snowball-german+{GERMAN_UMLAUT_RULE}" if name == "german" else name
+    return f"{rule}@{package_version(package)}"
 
 
 def package_version(name: str) -> str:
@@ -146,14 +158,25 @@ class Stemmer:
         if self._stem is None or len(token) < MIN_STEM_LENGTH:
             return token
         stem = self._stem(token)
-        return _restore_umlauts(token, stem) if self.name == "german" else stem
+        return _keep_lexical_umlauts(token, stem) if self.name == "german" else stem
 
 
-def _restore_umlauts(token: str, stem: str) -> str:
-    """Snowball German strips umlauts only at the very end: give them back to the stem."""
-    if token.translate(_UMLAUT_FOLD).startswith(stem):
-        return token[:len(stem)]
-    return stem
+def _keep_lexical_umlauts(token: str, stem: str) -> str:
+    """``GERMAN_UMLAUT_RULE``: the token itself where Snowball stripped nothing (its
+    umlauts belong to the word: schön, über); where it stripped a suffix, the stem with
+    the token's umlauts given back except in its last syllable, where an umlaut before a
+    suffix is often inflection (städt -> stadt, but österreich stays)."""
+    folded = token.translate(_UMLAUT_FOLD)
+    if folded == stem:
+        return token
+    if not folded.startswith(stem):
+        return stem
+    restored = token[:len(stem)]
+    vowels = list(_VOWELS.finditer(restored))
+    if not vowels:
+        return stem
+    last = vowels[-1].start()
+    return restored[:last] + restored[last:].translate(_UMLAUT_FOLD)
 
 
 @dataclass

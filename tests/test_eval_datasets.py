@@ -94,3 +94,52 @@ def test_seed_references_fit_their_length_and_the_facts(lang, length):
     assert len(split_sentences(reference, lang)) <= preset.sentences
     numbers = METRICS["numbers"]().score(Sample(reference, (), record.text, lang, "de"))
     assert numbers["numbers"] >= 1 and numbers["numbers_unsupported"] == 0
+
+
+# --- the language of short references ------------------------------------------------------
+
+# One-sentence English TLDRs that the 97-language model alone is unsure about (p < 0.9).
+SHORT_ENGLISH = ["We propose a novel regularizer for sparse networks.",
+                 "A new loss improves robustness.",
+                 "Transformers fail at compositional generalization.",
+                 "Sparse attention speeds up inference.",
+                 "Robust policies via domain randomization."]
+
+
+def test_short_english_references_are_not_taken_for_german(tmp_path):
+    from summarise.langdetect import detect_language
+
+    assert all(detect_language(ref).confidence < 0.9 for ref in SHORT_ENGLISH)
+    path = _write(tmp_path, *({"id": str(i), "lang": "en", "summary_lang": "de",
+                               "text": "An abstract.", "summary": ref}
+                              for i, ref in enumerate(SHORT_ENGLISH)))
+    data = load_dataset(path)
+    assert [r.reference_langs for r in data.records] == [("en",)] * len(SHORT_ENGLISH)
+    assert data.describe()["reference_languages"] == {
+        "references": 5, "other_than_summary_lang": 5, "undecided": 0}
+
+
+UNDECIDABLE = {"CharNMT ist spröde.": "too few letters",
+               "Nous proposons une nouvelle méthode pour les réseaux de neurones.": "French",
+               # the full model is unsure, but its best guess is Spanish: neither de nor en
+               "Proponemos un método nuevo.": "Spanish, unsure"}
+
+
+def test_undecidable_references_are_counted_warned_about_and_reported(cli, tmp_path):
+    records = [{"id": f"u{i}", "lang": "de", "text": "Ein Text über Netze. Er ist kurz.",
+                "summary": ref} for i, ref in enumerate(UNDECIDABLE)]
+    records.append({"id": "ok", "lang": "de", "text": "Ein Text über Netze. Er ist kurz.",
+                    "summary": "Ein kurzer Text über neuronale Netze und ihre Grenzen."})
+    path = _write(tmp_path, *records)
+    data = load_dataset(path)
+    assert [r.undecided_references for r in data.records] == [1, 1, 1, 0]
+    assert [r.reference_langs for r in data.records] == [("de",)] * 4  # summary_lang assumed
+    out = tmp_path / "run"
+    result = cli("eval", path, "--system", "lead-1", "--metric", "rouge", "--bootstrap", "50",
+                 "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "language of 3 reference(s) in 3 record(s) could not be told" in result.stderr
+    scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
+    assert scores["dataset"]["reference_languages"]["undecided"] == 3
+    for report in ("report.md", "report.html"):
+        assert "3 of undecidable language" in (out / report).read_text(encoding="utf-8")

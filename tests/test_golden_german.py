@@ -52,19 +52,25 @@ def plain_tokens(text: str) -> list[str]:
 
 
 def plain_stem(token: str) -> str:
-    """Snowball German; where it dropped an umlaut the token still has, put it back."""
+    """Snowball German.  A word it strips no suffix from stays as it is, umlauts and all;
+    otherwise the stem gets the token's letters back, but the last syllable (its last
+    run of vowels and what follows) stays as Snowball folded it."""
     import snowballstemmer
 
     if len(token) <= 3:
         return token
     stem = snowballstemmer.stemmer("german").stemWord(token)
-    restored = ""
-    for original, stemmed in zip(token, stem, strict=False):
-        plain = {"ä": "a", "ö": "o", "ü": "u"}.get(original, original)
-        if plain != stemmed:
-            return stem
-        restored += original
-    return restored if len(restored) == len(stem) else stem
+    plain = "".join({"ä": "a", "ö": "o", "ü": "u"}.get(c, c) for c in token)
+    if plain == stem:
+        return token
+    if plain[:len(stem)] != stem:
+        return stem
+    cut = len(stem)
+    while cut > 0 and stem[cut - 1] not in "aeiouy":  # the consonants at the end
+        cut -= 1
+    while cut > 0 and stem[cut - 1] in "aeiouy":  # the last vowel group
+        cut -= 1
+    return token[:cut] + stem[cut:]
 
 
 def analysed(text: str) -> list[str]:

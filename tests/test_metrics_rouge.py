@@ -80,12 +80,14 @@ def test_tokenizer_keeps_letters_of_every_script(text, tokens):
 
 
 @pytest.mark.parametrize(("stemmer", "word", "stem"), [
-    ("german", "grösse", "gröss"),      # Snowball German, umlaut given back (tokens
-                                        # arrive case-folded: ß is already ss)
+    ("german", "grösse", "gross"),      # Snowball German: a suffix stripped, umlaut folded
+                                        # (tokens arrive case-folded: ß is already ss)
     ("german", "grosse", "gross"),
-    ("german", "schön", "schön"),
+    ("german", "schön", "schön"),       # nothing stripped: the word keeps its umlaut
     ("german", "schon", "schon"),
-    ("german", "häuser", "häus"),
+    ("german", "häuser", "haus"),
+    ("german", "österreichischer", "österreich"),  # an umlaut before the last syllable stays
+    ("german", "ähnlichen", "ähnlich"),
     ("snowball-german", "grösse", "gross"),  # the plain algorithm folds umlauts
     ("nltk-porter", "running", "run"),
     ("nltk-porter", "cats", "cat"),
@@ -148,6 +150,32 @@ def test_rouge_score_package_cannot_tell_umlauts_apart_but_we_can():
     assert package == pytest.approx(1.0)  # both become "die gr e ber pfel"
     # we match "die" and "über" only: 2 of 4 words on each side
     assert _rouge_f(b, a, "de")["rouge1_f"] == pytest.approx(50)
+
+
+@pytest.mark.parametrize(("word", "inflected"), [
+    ("Stadt", "Städte"), ("Land", "Länder"), ("Fluss", "Flüsse"), ("hoch", "höchste"),
+    ("Europa", "europäisch"), ("groß", "größer"), ("groß", "Größe"), ("Baum", "Bäume"),
+    ("Österreich", "österreichischer"), ("möglich", "mögliche"),
+])
+def test_umlaut_inflections_match_as_in_plain_snowball(word, inflected):
+    assert _rouge_f(word, inflected, "de")["rouge1_f"] == pytest.approx(100)
+    assert _rouge_f(word, inflected, "de", "snowball")["rouge1_f"] == pytest.approx(100)
+
+
+@pytest.mark.parametrize(("word", "folded"), [
+    ("schön", "schon"), ("über", "uber"), ("Glück", "Gluck"), ("Äpfel", "Apfel"),
+    ("hängt", "hangt"), ("schräg", "schrag"),
+])
+def test_an_umlaut_of_an_uninflected_word_is_part_of_the_word(word, folded):
+    assert _rouge_f(folded, word, "de")["rouge1_f"] == 0
+    assert _rouge_f(folded, word, "de", "snowball")["rouge1_f"] == pytest.approx(100)
+
+
+def test_the_german_rule_is_in_the_signature():
+    from summarise.eval.text import GERMAN_UMLAUT_RULE, describe_stemmers
+
+    assert f"de=snowball-german+{GERMAN_UMLAUT_RULE}@" in describe_stemmers("auto")
+    assert GERMAN_UMLAUT_RULE in METRICS["rouge"]().signature()
 
 
 def test_plain_snowball_option_conflates_umlauts_as_documented():

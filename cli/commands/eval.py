@@ -17,8 +17,9 @@ Score abstracts against human reference summaries, with bootstrap confidence int
 
 DATASET is JSON Lines with id, lang, text, summary (optional references,
 summary_lang), like shared/eval-data/*.jsonl; or a Hugging Face dataset: a folder
-written by save_to_disk, a Parquet/Arrow file, or on a connected machine a hub id
-(--dataset-config, --split; --text-field and --summary-field name the columns).
+written by save_to_disk (a DatasetDict with --split), a Parquet/Arrow file, or on a
+connected machine a hub id (--dataset-config, --split; --text-field and --summary-field
+name the columns).
 The system writes in each record's summary_lang; a German source with English
 references goes through the translator.
 
@@ -95,8 +96,9 @@ def eval_command(
         "--dataset-config", metavar="NAME", help="Hugging Face dataset configuration (e.g. "
         "de for mlsum, 3.0.0 for cnn_dailymail).", show_default=False)] = None,
     split: Annotated[str | None, typer.Option(
-        "--split", metavar="SPLIT", help="Split of a Hugging Face hub dataset. "
-        "[default: test]", show_default=False)] = None,
+        "--split", metavar="SPLIT", help="Split of a Hugging Face hub dataset [default: "
+        "test], or of a DatasetDict folder written by save_to_disk.", show_default=False)
+    ] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Refuse a dataset with references in another language than its "
         "records' summary_lang (default: warn, and stem each reference in its own "
@@ -176,9 +178,16 @@ def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths,
 
 
 def check_reference_languages(data, strict: bool, reporter) -> None:
-    """Warn (or, with --strict, refuse) when references are not in summary_lang."""
-    from ..eval.datasets import foreign_reference_count
+    """Warn (or, with --strict, refuse) when references are not in summary_lang; say how
+    many references' language could not be told (they are scored as summary_lang)."""
+    from ..eval.datasets import foreign_reference_count, undecided_reference_count
 
+    undecided, undecided_records = undecided_reference_count(data)
+    if undecided:
+        reporter.warn(f"{data.path}: the language of {undecided} reference(s) in "
+                      f"{undecided_records} record(s) could not be told by detection (too "
+                      "short, mixed, or neither German nor English); they are scored as "
+                      "the records' summary_lang")
     references, records = foreign_reference_count(data)
     if not references:
         return

@@ -1,25 +1,44 @@
-"""Number consistency: numbers in a summary that the source does not contain.
+"""Quantities in text, read as a German or English reader reads them, and whether a
+source supports the ones a summary states.
 
-A cheap hallucination signal.  Numbers are compared as values, so a correct rendering in
-the other language or style is not flagged: "3,5 Millionen", "3.5 million",
-"3 500 000", "3.500.000" and "3,500,000" are all 3500000.  Each text is read with its
-own language's conventions (German: decimal comma, "." or space between thousands;
-English: decimal point, "," or space between thousands; the Swiss "1'000" in both), and
-German "Billion" is 10^12 while English "billion" is 10^9.
+The public API (the number-consistency metric below uses it; a grounding check can too):
 
-* Signs count: "-5", "−5" and "minus 5" are -5, not 5 ("3-5" is a range, "Covid-19" a name).
-* Vulgar fractions are part of the number: "11½" is 11.5 (never 111).
-* Dates are one value whatever the spelling: "18.06.2023", "2023-06-18", "18. Juni 2023",
-  "18 June 2023" and "June 18, 2023" are all 2023-06-18 ("18. Juni" without a year is
-  --06-18, "Juni 2023" is 2023-06).  A source date also supports its parts (18, 6, 2023).
-* Percentages: "50 %", "50%", "50 Prozent", "50 percent" and "50 per cent" are all 50%.
-  A percentage in the summary needs one in the source; a source percentage also supports
-  the bare 50.
+* ``extract_quantities(text, lang)``: every ``Quantity`` in ``text``, typed and
+  canonicalised;
+* ``supported_labels(quantities)``: what a source's quantities support;
+* ``unsupported_quantities(summary, lang, source, source_lang)``: the summary's
+  quantities the source does not support.
 
-Only numbers written with digits are checked in the summary; the source also supports
-numbers written as words ("zwei", "twelve") and the bare figure of a scaled number
-("3,5" of "3,5 Millionen").  Numbers glued to a preceding letter ("G7", "H2O") are names,
-not quantities, and are skipped.
+A quantity has a kind, and a summary quantity is only ever supported by the same kind:
+
+* ``number``: a value, whatever the spelling: "3,5 Millionen", "3.5 million",
+  "3.500.000" and "3,500,000" are all 3500000, "eine Million" and "1 Mio." 1000000.
+  Each text is read with its language's marks (German decimal comma, English decimal
+  point); when both marks occur the last one is the decimal mark ("1,234.5" is 1234.5
+  in German text too).  German "Billion" is 10^12, English "billion" 10^9.  "m" and
+  "k" are million and thousand after a currency sign ("£3m"); "5 m" is five metres;
+  "5m" in English may be either, and either reading is supported.  Signs count ("-5",
+  "minus 5"); vulgar fractions belong to their number ("11½").
+* ``percent``: "50 %", "50 Prozent", "fünf Prozent", "50 per cent".
+* ``date``: one value with its parts kept together: "18.06.2023", "2023-06-18",
+  "18. Juni 2023", "June 18, 2023", US "06/18/2023"; "18.6." and "18. Juni" without a
+  year are --06-18 (German "18.6." is a date, never 18.6), "Juni 2023" is 2023-06.  A full
+  date supports its day-month and year-month forms and a ``year``, never a count: "3. Mai"
+  supports no "5", and its year no "2023 Gäste".
+* ``year``: a plain four-digit number read as a year ("in 2023", "seit 2023", "2010-2020",
+  or before punctuation).  It is supported by a date's year or the same number in the
+  source, but a year or a date in the source supports no count of 2023.
+* ``time``: "14.30 Uhr", "14:30", "2:30 p.m.", "14 Uhr" are all 14:30 / 14:00; its
+  digits are not numbers.
+* ``version``: after a version word or a product-like name ("Python 3.10", "v2.1",
+  "TensorFlow 2.10", "GPT-3.5") and any "1.2.3", compared as written: 3.10 is not 3.1.
+
+Numbers written with digits are checked in the summary, and words only with a scale or
+percent ("eine Million", "fünf Prozent"; a bare "ein" or "one" is too often an article).
+The source also supports every number written in words ("dreizehn", "hunderttausend",
+"ein Dutzend", "twenty-five"), the bare figure of a scaled number ("3,5" of "3,5
+Millionen") and of a percentage.  Digits glued to a preceding letter ("G7", "H2O") are
+names, not quantities.
 """
 
 from __future__ import annotations
@@ -27,27 +46,15 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..text import tokenize
 from .base import Key, Metric, Sample
+from .datetimes import read_dates_times_versions
+from .numberwords import word_numbers
+from .quantity import DATE, NUMBER, PERCENT, TIME, VERSION, YEAR, Quantity, overlaps
 
-_MONTH_NAMES = {
-    1: "Januar Jänner January Jan", 2: "Februar February Feb", 3: "März March Mär Mrz Mar",
-    4: "April Apr", 5: "Mai May", 6: "Juni June Jun", 7: "Juli July Jul",
-    8: "August Aug", 9: "September Sept Sep", 10: "Oktober October Okt Oct",
-    11: "November Nov", 12: "Dezember December Dez Dec",
-}
-MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
-_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>[0-3]?\d)"
-_YEAR = r"(?P<year>\d{4})"
-_DATES = [re.compile(pattern) for pattern in (
-    r"(?<![\d.,])" + _DAY + r"\.(?P<mon>[01]?\d)\.(?P<year>\d{4}|\d{2})(?![\d])",
-    r"(?<![\d.,-])" + _YEAR + r"-(?P<mon>[01]\d)-" + _DAY + r"(?![\d])",
-    r"(?<![\d.,])" + _DAY + r"(?:\.|st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
-    + r"(?:,?\s+" + _YEAR + r"(?!\d))?",
-    r"\b" + _MONTH + r"\s+" + _DAY + r"(?:st|nd|rd|th)?(?!\d)(?:,?\s+" + _YEAR + r"(?!\d))?",
-    r"\b" + _MONTH + r"\s+" + _YEAR + r"(?!\d)",
-)]
+__all__ = ["DATE", "NUMBER", "PERCENT", "TIME", "VERSION", "YEAR", "NumberConsistency",
+           "Quantity", "extract_quantities", "stated_quantities", "supported_labels",
+           "unsupported_quantities"]
+
 _FRACTIONS = {"½": "0.5", "⅓": "0.333333", "⅔": "0.666667", "¼": "0.25", "¾": "0.75",
               "⅕": "0.2", "⅖": "0.4", "⅗": "0.6", "⅘": "0.8", "⅙": "0.166667",
               "⅚": "0.833333", "⅛": "0.125", "⅜": "0.375", "⅝": "0.625", "⅞": "0.875",
@@ -61,25 +68,37 @@ _NUMBER = re.compile(
     r"(?:(?P<percent>\s?(?:%|[Pp]rozent\b|[Pp]ercent\b|per cent\b|pct\b))"
     r"|\s?(?P<scale>[^\W\d_]+\.?))?"
 )
-PERCENT = "%"
-DATE = "date:"
-
+_CURRENCY_BEFORE = re.compile(r"(?:[£$€¥]|US\$|CHF|EUR|USD|GBP)\s?$")
 
 SCALES = {
     "de": {"tausend": 3, "tsd.": 3, "tsd": 3, "mio.": 6, "mio": 6, "million": 6,
            "millionen": 6, "mrd.": 9, "mrd": 9, "milliarde": 9, "milliarden": 9,
            "billion": 12, "billionen": 12},
-    "en": {"thousand": 3, "k": 3, "m": 6, "mn": 6, "million": 6, "millions": 6, "bn": 9,
+    "en": {"thousand": 3, "mn": 6, "million": 6, "millions": 6, "bn": 9,
            "billion": 9, "billions": 9, "trillion": 12, "trillions": 12},
 }
-WORDS = {
-    "de": {"null": 0, "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
-           "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12,
-           "zwanzig": 20, "dreissig": 30, "hundert": 100, "tausend": 1000},
-    "en": {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-           "twenty": 20, "thirty": 30, "hundred": 100, "thousand": 1000, "dozen": 12},
+# Unit-like abbreviations that are a scale only after a currency sign: "£3m", "$5k".
+CURRENCY_SCALES = {"m": 6, "k": 3}
+
+# Words right before a four-digit number that make it a year.
+YEAR_CUES = {
+    "de": {"im", "in", "seit", "bis", "ab", "von", "vor", "nach", "um", "jahr", "jahre",
+           "jahres", "jahren", "anfang", "ende", "mitte", "frühjahr", "frühling", "sommer",
+           "herbst", "winter", "zwischen", "januar", "februar", "märz", "april", "mai",
+           "juni", "juli", "august", "september", "oktober", "november", "dezember"},
+    "en": {"in", "since", "until", "till", "by", "from", "to", "of", "year", "during",
+           "before", "after", "early", "late", "mid", "around", "between", "spring",
+           "summer", "autumn", "fall", "winter", "january", "february", "march", "april",
+           "may", "june", "july", "august", "september", "october", "november",
+           "december"},
 }
+FIRST_YEAR, LAST_YEAR = 1000, 2100
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\W{0,2}$")
+_YEAR_RANGE_BEFORE = re.compile(r"\b\d{4}\s?[-–]\s?$")
+_ENDS_CLAUSE = re.compile(r"\s?(?:[.,;:!?)\]]|$)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
+_LOWER_WORD_AFTER = re.compile(r"\s+[a-zäöüß]")
+LOOK_BACK = 40  # characters before a number searched for its cue words
 
 
 def _canonical(value: Decimal) -> str:
@@ -88,75 +107,33 @@ def _canonical(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _integer_part(digits: str, sep: str | None, lang: str) -> tuple[str, str | None]:
+def _integer_part(digits: str, sep: str | None, lang: str, frac_mark: str | None
+                  ) -> tuple[str, str | None]:
     """Digits of the integer part, and a decimal part when a lone group is really one.
 
     "3,500" is three thousand five hundred in English but 3.5 in German; "3.500" the
-    other way round.  Several groups ("1.234.567") can only be thousands.
+    other way round.  Several groups ("1.234.567") can only be thousands, and so can a
+    group followed by the other mark ("1,234.5": the last mark is the decimal mark).
     """
     if sep is None:
         return digits, None
     groups = digits.split(sep)
     decimal_mark = "," if lang == "de" else "."
-    if sep == decimal_mark and len(groups) == 2:
+    if sep == decimal_mark and len(groups) == 2 and frac_mark in (None, sep):
         return groups[0], groups[1]
     return "".join(groups), None
 
 
-def _year(text: str) -> int:
-    year = int(text)
-    return year + (2000 if year < 50 else 1900) if len(text) == 2 else year
-
-
-def parse_dates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
-    """Dates in ``text``: (start, end, canonical "date:YYYY-MM-DD" / "date:--MM-DD" /
-    "date:YYYY-MM"), and the parts of each as numbers (day, month, year)."""
-    found: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
-    parts: list[tuple[int, int]] = []
-    for pattern in _DATES:
-        for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
-            groups = match.groupdict()
-            month = MONTHS.get(groups.get("month") or "") or int(groups.get("mon") or 0)
-            day = int(groups["day"]) if groups.get("day") else None
-            year = _year(groups["year"]) if groups.get("year") else None
-            if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
-                continue
-            if day is None:
-                canonical = f"{DATE}{year:04d}-{month:02d}"
-            elif year is None:
-                canonical = f"{DATE}--{month:02d}-{day:02d}"
-            else:
-                canonical = f"{DATE}{year:04d}-{month:02d}-{day:02d}"
-            found.append((match.start(), match.end(), canonical))
-            taken.append((match.start(), match.end()))
-            parts += [(value, 0) for value in (day, month, year) if value is not None]
-    found.sort()
-    return found, parts
-
-
-def _date_forms(canonical: str) -> set[str]:
-    """A full date also supports its day-month and year-month forms."""
-    value = canonical[len(DATE):]
-    if len(value) == 10 and not value.startswith("--"):
-        return {canonical, f"{DATE}--{value[5:]}", f"{DATE}{value[:7]}"}
-    return {canonical}
-
-
-def parse_numbers(text: str, lang: str) -> list[tuple[str, str]]:
-    """Every number written with digits in ``text``, in order: (canonical value, bare
-    figure).  Dates are one value each; percentages carry a "%"."""
-    dates, _ = parse_dates(text)
-    found: list[tuple[int, str, str]] = [(start, value, value) for start, _, value in dates]
+def _digit_numbers(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
     scales = SCALES.get(lang, SCALES["en"])
+    found = []
     for match in _NUMBER.finditer(text):
-        if any(s <= match.start("int") < e for s, e, _ in dates):
+        if overlaps(match.start("int"), match.end("int"), taken):
             continue
-        whole, fraction = _integer_part(match["int"], match["sep"], lang)
+        frac_mark = match["frac"][0] if match["frac"] else None
+        whole, fraction = _integer_part(match["int"], match["sep"], lang, frac_mark)
         if match["frac"]:
-            if fraction is not None:  # "3,500.5" read as 3.5 then ".5": not a number
+            if fraction is not None:
                 continue
             fraction = match["frac"][1:]
         try:
@@ -167,46 +144,140 @@ def parse_numbers(text: str, lang: str) -> list[tuple[str, str]]:
             figure += Decimal(_FRACTIONS[match["vulgar"].strip()])
         if (match["sign"] or "").strip() in ("-", "−", "–", "minus", "Minus"):
             figure = -figure
+        start = match.start("sign") if match["sign"] else match.start("int")
         if match["percent"]:
-            value = _canonical(figure) + PERCENT
+            found.append(Quantity(PERCENT, _canonical(figure), start, match.end(),
+                                  _canonical(figure)))
+            continue
+        exponent, end, maybe = _scale(match, text, scales, lang)
+        kind = YEAR if _reads_as_year(match, text, lang, exponent) else NUMBER
+        found.append(Quantity(kind, _canonical(figure.scaleb(exponent)), start, end,
+                              _canonical(figure), alternatives=tuple(
+                                  _canonical(figure.scaleb(e)) for e in maybe)))
+    return found
+
+
+def _scale(match: re.Match, text: str, scales: dict[str, int], lang: str
+           ) -> tuple[int, int, tuple[int, ...]]:
+    """The power of ten of the word after a number, where the quantity ends, and other
+    powers it may mean.
+
+    "m" and "k" glued to a number after a currency sign are million and thousand
+    ("£3m"); with a space they are units ("5 m" is five metres); glued without a
+    currency in English ("5m people", "a 5m wall") they may be either."""
+    number_end = max(match.end(name) for name in ("int", "frac", "vulgar"))
+    word = (match["scale"] or "").casefold()
+    exponent = scales.get(word, scales.get(word.rstrip("."), 0))
+    unit = (match["scale"] or "").rstrip(".")
+    if exponent or unit not in CURRENCY_SCALES or match.start("scale") != number_end:
+        return exponent, match.end() if exponent else number_end, ()
+    if _CURRENCY_BEFORE.search(text[max(0, match.start() - 6):match.start()]):
+        return CURRENCY_SCALES[unit], match.end(), ()
+    return 0, number_end, (CURRENCY_SCALES[unit],) if lang == "en" else ()
+
+
+def _reads_as_year(match: re.Match, text: str, lang: str, exponent: int) -> bool:
+    """A plain four-digit number after a year cue, in a range of years, or closing a
+    clause ("in 2023", "2010-2020", "... 2023.")."""
+    digits = match["int"]
+    if (exponent or match["sign"] or match["frac"] or match["vulgar"] or len(digits) != 4
+            or not FIRST_YEAR <= int(digits) <= LAST_YEAR):
+        return False
+    before = text[max(0, match.start("int") - LOOK_BACK):match.start("int")]
+    word = _WORD_BEFORE.search(before)
+    if word and word.group(1).casefold() in YEAR_CUES.get(lang, YEAR_CUES["en"]):
+        return True
+    if _YEAR_RANGE_BEFORE.search(before) or _ENDS_CLAUSE.match(text, match.end("int")):
+        return True
+    # German capitalises nouns: "2023 Gäste" counts guests, "2023 wurde ..." is a year
+    return lang == "de" and bool(_SENTENCE_START.search(before)
+                                 and _LOWER_WORD_AFTER.match(text, match.end("int")))
+
+
+def _words(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    found = []
+    for number in word_numbers(text, lang if lang in ("de", "en") else "en"):
+        if overlaps(number.start, number.end, taken):
+            continue
+        figure = _canonical(Decimal(number.value))
+        if number.percent:
+            found.append(Quantity(PERCENT, figure, number.start, number.end, figure, True))
         else:
-            scale_word = (match["scale"] or "").casefold()
-            exponent = scales.get(scale_word, scales.get(scale_word.rstrip("."), 0))
-            value = _canonical(figure.scaleb(exponent))
-        found.append((match.start(), value, _canonical(figure)))
-    return [(value, figure) for _, value, figure in sorted(found)]
+            value = _canonical(Decimal(number.value).scaleb(number.exponent))
+            found.append(Quantity(NUMBER, value, number.start, number.end, figure, True))
+    return found
+
+
+def extract_quantities(text: str, lang: str) -> list[Quantity]:
+    """Every quantity in ``text`` read with the conventions of ``lang`` (de or en), in
+    order: versions, dates and times first (their digits are no numbers), then numbers in
+    digits, then in words."""
+    taken: list[tuple[int, int]] = []
+    found = read_dates_times_versions(text, lang, taken)
+    found += _digit_numbers(text, lang, taken)
+    taken += [(q.start, q.end) for q in found]
+    found += _words(text, lang, taken)
+    return sorted(found, key=lambda q: q.start)
+
+
+def stated_quantities(text: str, lang: str) -> list[Quantity]:
+    """The quantities a summary states and is held to: digits, and words only with a
+    scale or percent ("eine Million", "fünf Prozent")."""
+    return [q for q in extract_quantities(text, lang)
+            if not q.in_words or q.kind == PERCENT or q.value != q.figure]
+
+
+def supported_labels(quantities: list[Quantity]) -> set[str]:
+    """Every label a source with these quantities supports."""
+    supported: set[str] = set()
+    for quantity in quantities:
+        supported.add(quantity.label)
+        supported.update(quantity.alternatives)
+        if quantity.kind == DATE:
+            supported |= _date_forms(quantity.value)
+        elif quantity.kind in (NUMBER, PERCENT) and quantity.figure is not None:
+            supported.add(quantity.figure)
+        if quantity.kind == NUMBER and not quantity.in_words and quantity.value.isdigit() \
+                and len(quantity.value) == 4 \
+                and FIRST_YEAR <= int(quantity.value) <= LAST_YEAR:
+            supported.add(f"{YEAR}:{quantity.value}")  # a bare number may be a year
+    return supported
+
+
+def _date_forms(value: str) -> set[str]:
+    """A full date also supports its day-month and year-month forms and its year; a
+    year-month its year."""
+    if len(value) == 10 and not value.startswith("--"):
+        return {f"{DATE}:--{value[5:]}", f"{DATE}:{value[:7]}", f"{YEAR}:{value[:4]}"}
+    if len(value) == 7 and not value.startswith("--"):
+        return {f"{YEAR}:{value[:4]}"}
+    return set()
+
+
+def unsupported_quantities(summary: str, lang: str, source: str, source_lang: str
+                           ) -> tuple[list[Quantity], list[Quantity]]:
+    """The quantities ``summary`` states, and those of them ``source`` does not support."""
+    stated = stated_quantities(summary, lang)
+    supported = supported_labels(extract_quantities(source, source_lang))
+    return stated, [q for q in stated if q.label not in supported
+                    and not supported.intersection(q.alternatives)]
 
 
 def summary_numbers(text: str, lang: str) -> list[str]:
-    """The numbers a summary states, canonicalised (scaled values, dates, percentages)."""
-    return [value for value, _ in parse_numbers(text, lang)]
+    """The labels of the quantities a summary states, in order."""
+    return [q.label for q in stated_quantities(text, lang)]
 
 
 def source_numbers(text: str, lang: str) -> set[str]:
-    """Every value the source supports: scaled, bare and written-out numbers, dates with
-    their parts, percentages with their bare figure."""
-    supported: set[str] = set()
-    for value, figure in parse_numbers(text, lang):
-        supported |= _date_forms(value) if value.startswith(DATE) else {value, figure}
-    supported |= {str(part) for part, _ in parse_dates(text)[1]}
-    words = WORDS.get(lang, WORDS["en"])
-    scales = SCALES.get(lang, SCALES["en"])
-    tokens = tokenize(text)
-    for i, token in enumerate(tokens):
-        if token in words:
-            value = Decimal(words[token])
-            supported.add(_canonical(value))
-            following = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if following in scales:
-                supported.add(_canonical(value.scaleb(scales[following])))
-    return supported
+    """Every label a source supports."""
+    return supported_labels(extract_quantities(text, lang))
 
 
 class NumberConsistency(Metric):
     """How many numbers a summary states, how many the source lacks, and whether none."""
 
     name = "numbers"
-    version = "2"
+    version = "3"
     keys = (
         Key("numbers", "numbers in summary", None, "count"),
         Key("numbers_unsupported", "numbers not in source", False, "count"),
@@ -215,11 +286,14 @@ class NumberConsistency(Metric):
     )
 
     def settings(self) -> str:
-        return "values,lang-aware-separators,scales,words-in-source,signs,fractions,dates,percent"
+        return ("values,lang-aware-separators,last-mark-decimal,scales,"
+                "m/k-after-currency(en-glued-either),words(de-compounds,halves,"
+                "scaled-in-summary),signs,fractions,percent,dates-whole(de-day-month,"
+                "us-slash),date-parts-no-counts,years,times,versions(cue,product-name,"
+                "3-groups)")
 
     def score(self, sample: Sample) -> dict[str, float]:
-        stated = summary_numbers(sample.hypothesis, sample.lang)
-        supported = source_numbers(sample.source, sample.source_lang)
-        missing = sum(value not in supported for value in stated)
-        return {"numbers": float(len(stated)), "numbers_unsupported": float(missing),
+        stated, missing = unsupported_quantities(sample.hypothesis, sample.lang,
+                                                 sample.source, sample.source_lang)
+        return {"numbers": float(len(stated)), "numbers_unsupported": float(len(missing)),
                 "numbers_consistent": 0.0 if missing else 100.0}
