@@ -195,13 +195,18 @@ class Seq2SeqSummariser:
 def decode(tokenizer, sequence, max_new_tokens: int, prompt_len: int = 0,
            keep: int | None = None) -> Generated:
     """Text of one generated sequence (its first ``keep`` tokens if given), and whether it
-    ran into the token limit."""
+    ran into the token limit: the model did not end it before the last step. An end
+    token on the last step is no sign of a finished text (BART and Marian force one
+    there), nor is the end token BART starts decoding from."""
     ids = sequence[prompt_len:]
     ids = ids.tolist() if hasattr(ids, "tolist") else list(ids)  # a tensor, or plain ids
     specials = set(tokenizer.all_special_ids)
     content = [t for t in ids if t not in specials][:keep]
     eos = tokenizer.eos_token_id
-    hit_limit = eos not in ids and len(content) >= max_new_tokens - 1
+    written = [t for t in ids if t != tokenizer.pad_token_id]  # T5 and Marian start at pad
+    if written[:1] == [eos]:
+        written = written[1:]  # BART's decoder starts at its end token
+    hit_limit = eos not in written[:max(1, max_new_tokens - 1)]
     text = tokenizer.decode(content, skip_special_tokens=True, clean_up_tokenization_spaces=True)
     return Generated(text=" ".join(text.split()), tokens=len(content), hit_limit=hit_limit,
                      ids=tuple(content))
