@@ -10,9 +10,9 @@ own machinery (summarisers: ``summarise eval``, ROUGE; translators: the library'
 translator and the eval's sacreBLEU BLEU), and a table prints the published figure
 beside the measured one with the settings used. Summaries are asked for at the longest
 length the model was trained to write (its profile's ``output_tokens``), with the
-profile's published decoding (beams). The models (~2.5 GB) and test sets are downloaded;
-offline, the script stops at once and says what it needs, unless every model and data
-set of the chosen jobs is given as a local path (--model / --data).
+profile's published decoding (beams, n-gram rule). The models (~2.5 GB) and test sets
+are downloaded; offline, the script stops at once and says what it needs, unless every
+model and data set of the chosen jobs is given as a local path (--model / --data).
 """
 
 from __future__ import annotations
@@ -144,19 +144,20 @@ def published_words(job: Job, model: str) -> int | None:
     return words_within(trained, tokens_per_word(tokenizer, job.lang))
 
 
-def published_beams(job: Job) -> int | None:
-    """The beam width behind the published figure (the job's model's profile)."""
-    from summarise.models.profiles import profile_for
+def published_decoding(job: Job) -> dict:
+    """The beams and n-gram rule behind the published figure (the job's model's profile),
+    applied as the user's settings so that a local copy of the model runs with them too."""
+    from summarise.models.profiles import DECODING_KEYS, profile_for
 
-    return profile_for(job.model, None, None).published.get("beams")
+    published = profile_for(job.model, None, None).published
+    return {key: published[key] for key in DECODING_KEYS if key in published}
 
 
 def run_summarise(job: Job, model: str, data: str | None, limit: int | None,
                   out: Path) -> Row:
     words = published_words(job, model)
-    beams = published_beams(job)
     config = out / f"{job.name}.toml"
-    lines = []
+    lines = ["[generation]", *(f"{k} = {v}" for k, v in published_decoding(job).items())]
     if words:
         lines += ["[lengths]", f"published = {{ words = {words}, sentences = "
                                f"{max(1, words // 20)} }}"]
@@ -170,8 +171,7 @@ def run_summarise(job: Job, model: str, data: str | None, limit: int | None,
                     "--text-field", text, "--summary-field", summary]
     runs = out / job.name
     command += ["--summariser", model, "--metric", "rouge", "--out", str(runs), "--config",
-                str(config), "--bootstrap", "100", "-q",
-                *(["--beams", str(beams)] if beams else [])]
+                str(config), "--bootstrap", "100", "-q"]
     if words:
         command += ["--length", "published"]
     if limit:
@@ -219,7 +219,7 @@ def run_translate(job: Job, model: str, data: str | None, limit: int | None,
 
     src, tgt = job.testset[1].split("-")
     sources, references = _test_pairs(job, data, limit)
-    generation = Generation(beams=published_beams(job))
+    generation = Generation(**published_decoding(job))
     registry = ModelRegistry(Settings(translators={f"{src}-{tgt}": model},
                                       generation=generation))
     # One sentence per row, as the test set is scored: a row is never split or joined.

@@ -63,16 +63,17 @@ def test_the_documented_facts_of_the_default_models():
         "repetition_penalty"] == 1.0  # matched whatever the case, a revision pinned or not
 
 
-def test_decoding_comes_from_the_user_then_the_profile_then_the_role():
+def test_decoding_comes_from_the_user_then_the_profile_then_the_defaults():
     opus = profile_for("Helsinki-NLP/opus-mt-de-en", None, "marian")
     mt5 = profile_for(MT5, None, "mt5")
-    chosen = resolve_generation(Generation(), opus, "translator")
+    chosen = resolve_generation(Generation(), opus)
     assert (chosen.beams, chosen.no_repeat_ngram_size, chosen.repetition_penalty) == (1, 0, 1.0)
-    assert resolve_generation(Generation(), mt5, "summariser").no_repeat_ngram_size == 3
+    assert resolve_generation(Generation(), mt5).no_repeat_ngram_size == 3
     asked = Generation(beams=4, no_repeat_ngram_size=2, repetition_penalty=1.2)
-    assert resolve_generation(asked, opus, "translator") == asked  # the user wins
-    # A translator without a profile (NLLB in a folder) bans no n-gram either.
-    assert resolve_generation(Generation(), Profile(), "translator").no_repeat_ngram_size == 0
+    assert resolve_generation(asked, opus) == asked  # the user wins
+    # A model no profile describes gets summarise's defaults.
+    plain = resolve_generation(Generation(), Profile())
+    assert (plain.beams, plain.no_repeat_ngram_size, plain.repetition_penalty) == (1, 3, 1.0)
 
 
 def test_a_folder_is_matched_by_its_own_file_over_its_family(tmp_path):
@@ -106,14 +107,21 @@ def test_the_profile_file_is_installed_with_the_package():
     assert resources.files("summarise.data").joinpath("profiles.toml").is_file()
 
 
-def test_marian_translator_bans_no_ngram_and_run_manifest_shows_it(tiny_models):
-    """The tiny Marian is a local folder: the marian family's profile applies, and the
-    registry's manifest (run.json's "models") records the window and decoding used."""
+def test_a_translator_runs_with_its_folder_profile_and_run_manifest_shows_it(tiny_models,
+                                                                            tmp_path):
+    """A copy of the tiny Marian that declares the opus-mt decoding (no n-gram ban): the
+    translator uses it, the summariser keeps the defaults, a user's setting wins, and the
+    registry's manifest (run.json's "models") records the profile, window and decoding."""
+    import shutil
+
     from summarise import Settings
     from summarise.models import ModelRegistry
 
-    settings = Settings(summariser=str(tiny_models["mt5"]),
-                        translators={"de-en": str(tiny_models["marian-de-en"])},
+    marian = tmp_path / "marian"
+    shutil.copytree(tiny_models["marian-de-en"], marian)
+    (marian / FOLDER_PROFILE).write_text("decoding = { no_repeat_ngram_size = 0 }\n",
+                                         encoding="utf-8")
+    settings = Settings(summariser=str(tiny_models["mt5"]), translators={"de-en": str(marian)},
                         generation=Generation(dtype="fp32", threads=1))
     registry = ModelRegistry(settings)
     translator = registry.translator("de", "en")
@@ -121,10 +129,10 @@ def test_marian_translator_bans_no_ngram_and_run_manifest_shows_it(tiny_models):
     assert translator.generation.no_repeat_ngram_size == 0
     assert summariser.generation.no_repeat_ngram_size == 3
     manifest = registry.manifest()
-    marian = manifest[str(tiny_models["marian-de-en"])]
-    assert marian["profile"] == "family marian"
-    assert marian["decoding"] == {"beams": 1, "no_repeat_ngram_size": 0,
-                                  "repetition_penalty": 1.0}
+    assert manifest[str(marian)]["profile"] == str(marian / FOLDER_PROFILE)
+    assert manifest[str(marian)]["decoding"] == {"beams": 1, "no_repeat_ngram_size": 0,
+                                                 "repetition_penalty": 1.0}
+    assert manifest[str(tiny_models["mt5"])]["profile"] == "family mt5"
     assert manifest[str(tiny_models["mt5"])]["window"] == summariser.max_input_tokens
     flagged = ModelRegistry(replace(settings, generation=replace(
         settings.generation, no_repeat_ngram_size=2)))

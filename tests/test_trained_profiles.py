@@ -6,10 +6,12 @@ the trained output length is written from the document's parts, each call inside
 
 from __future__ import annotations
 
+import json
+import math
 import shutil
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
 from summarise.fixtures.leads import sentences_of
 from summarise.segment import split_sentences
 
@@ -92,8 +94,7 @@ def limited(trained_models, tmp_path_factory):
     ratios = [tokens_per_word(inner.tokenizer, lang) for lang in ("de", "en")]
     trained = max(budget(PRESETS["medium"], ratio).max_new_tokens for ratio in ratios)
     folder = _with_profile(trained_models["summariser"], tmp_path_factory.mktemp("p") / "m",
-                           f"output_tokens = {trained}\n"
-                           + "decoding = { no_repeat_ngram_size = 0 }\n")
+                           f"output_tokens = {trained}\n")
     return folder, trained
 
 
@@ -120,3 +121,29 @@ def test_a_length_beyond_the_trained_output_is_written_from_parts_inside_it(limi
     assert positions[0] == 0 and positions == sorted(positions)
     assert any(p >= len(own) // 2 for p in positions), "the second half has a part"
     assert len(got) > len(split_sentences(medium.text, "de"))
+
+
+def test_the_seed_run_meets_every_word_target_with_a_trained_output_length(
+        limited, trained_models, cli, tmp_path):
+    """`summarise seeds/ --lang de --lang en` on the fixtures, the summariser profiled
+    with a trained output length below "long": every summary is within its word target
+    (0.5-1.4x, the eval's within_target), and long says it was written from parts."""
+    from summarise.lengths import MIN_FACTOR, OVERRUN
+
+    folder, trained = limited
+    out = tmp_path / "out"
+    result = cli(ROOT / "seeds", "--lang", "de", "--lang", "en", "--summariser", folder,
+                 "--translator", f"de-en={trained_models['de-en']}",
+                 "--translator", f"en-de={trained_models['en-de']}",
+                 "--dtype", "fp32", "--threads", "1", "--out", out, "--format", "json")
+    assert result.exit_code == 0, result.output
+    [file] = [p for p in out.rglob("*.json") if p.name != "run.json"]
+    summaries = json.loads(file.read_text(encoding="utf-8"))["summaries"]
+    assert {(s["lang"], s["length"]) for s in summaries} == {
+        (lang, length) for lang in ("de", "en") for length in ("short", "medium", "long")}
+    for summary in summaries:
+        target = summary["target_words"]
+        assert math.floor(MIN_FACTOR * target) <= summary["words"] <= OVERRUN * target, summary
+        assert summary["parts"] == (2 if summary["length"] == "long" else 1), summary
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["models"][str(folder)]["output_tokens"] == trained

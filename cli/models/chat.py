@@ -45,7 +45,7 @@ class ChatSummariser:
         tokenizer.padding_side = "left"
         self.loaded, self.template = loaded, template
         self.profile = profile_of(loaded)
-        self.generation = resolve_generation(generation, self.profile, "summariser")
+        self.generation = resolve_generation(generation, self.profile)
         self.trained_output_tokens = self.profile.output_tokens
         self.tokenizer = tokenizer
         self.name = loaded.ref.name

@@ -36,7 +36,7 @@ class InstructSummariser:
     def __init__(self, loaded: LoadedModel, generation: Generation, template: PromptTemplate):
         self.loaded, self.template = loaded, template
         self.profile = profile_of(loaded)
-        self.generation = resolve_generation(generation, self.profile, "summariser")
+        self.generation = resolve_generation(generation, self.profile)
         self.tokenizer = loaded.tokenizer
         self.name = loaded.ref.name
         self.max_input_tokens = input_window(loaded, self.profile)

@@ -6,7 +6,7 @@ no window, so 512 was assumed where the authors trained on 800 tokens).
 A model is matched by its hub id; a local folder by a ``summarise-profile.toml`` of its
 own (a fine-tune, a test fixture), else by its architecture's family entry. Decoding
 settings resolve in this order: what the user set (a flag or a config file), then the
-profile, then summarise's defaults for the model's role.
+profile, then summarise's defaults.
 """
 
 from __future__ import annotations
@@ -25,11 +25,10 @@ from ..errors import UsageError
 FOLDER_PROFILE = "summarise-profile.toml"
 DECODING_KEYS = ("beams", "no_repeat_ngram_size", "repetition_penalty")
 # summarise's own defaults where neither the user nor a profile says: greedy (fast, and
-# one pass serves every length), no repetition penalty, and a trigram ban for summarisers
-# (abstractive models loop without it) but not for translators (a repeated trigram is
-# often a correct translation).
-DEFAULTS = {"summariser": {"beams": 1, "no_repeat_ngram_size": 3, "repetition_penalty": 1.0},
-            "translator": {"beams": 1, "no_repeat_ngram_size": 0, "repetition_penalty": 1.0}}
+# one pass serves every length), no repetition penalty, and a ban on repeated trigrams
+# (greedy abstractive models loop without it). A model whose authors decoded without
+# the ban (opus-mt) says so in its profile.
+DEFAULTS = {"beams": 1, "no_repeat_ngram_size": 3, "repetition_penalty": 1.0}
 _KEYS = {"window": int, "prefix": str, "output_tokens": int, "decoding": dict,
          "published": dict, "why": str, "sources": dict}
 
@@ -129,13 +128,13 @@ def profile_of(loaded) -> Profile:
                        getattr(loaded.config, "model_type", None))
 
 
-def resolve_generation(generation: Generation, profile: Profile, role: str) -> Generation:
+def resolve_generation(generation: Generation, profile: Profile) -> Generation:
     """``generation`` with every decoding setting the user left unset (None) filled from
-    the profile, else from summarise's defaults for ``role`` (summariser or translator)."""
+    the profile, else from summarise's defaults."""
     filled = {}
     for key in DECODING_KEYS:
         if getattr(generation, key) is None:
-            filled[key] = profile.decoding.get(key, DEFAULTS[role][key])
+            filled[key] = profile.decoding.get(key, DEFAULTS[key])
     return replace(generation, **filled)
 
 

@@ -111,7 +111,7 @@ class Seq2SeqSummariser:
     def __init__(self, loaded: LoadedModel, generation: Generation):
         self.loaded = loaded
         self.profile = profile_of(loaded)
-        self.generation = resolve_generation(generation, self.profile, "summariser")
+        self.generation = resolve_generation(generation, self.profile)
         self.name = loaded.ref.name
         self.tokenizer = loaded.tokenizer
         self.prefixes = TaskPrefixes(loaded.config, self.profile)

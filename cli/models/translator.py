@@ -37,8 +37,7 @@ class Seq2SeqTranslator:
     def __init__(self, loaded: LoadedModel, generation: Generation):
         self.loaded = loaded
         self.profile = profile_of(loaded)
-        # No n-gram ban unless asked: a repeated trigram is often right in a translation.
-        self.generation = resolve_generation(generation, self.profile, "translator")
+        self.generation = resolve_generation(generation, self.profile)
         self.name = loaded.ref.name
         self.window = input_window(loaded, self.profile)
         self.segment_tokens = max(8, self.window // INPUT_SHARE)
