@@ -240,8 +240,11 @@ def run_naive(summariser, translator, documents, settings) -> dict:
     mt_tokenizer, mt_model = translator.loaded.tokenizer, translator.loaded.model
     presets = [settings.presets[name] for name in settings.lengths]
     spends = [budget(p, tokens_per_word(tokenizer, "de")) for p in presets]
+    # Each model's own decoding as the engine resolves it (its profile: no n-gram ban
+    # for the translator).
     common = {"num_beams": 1, "do_sample": False,
-              "no_repeat_ngram_size": settings.generation.no_repeat_ngram_size}
+              "no_repeat_ngram_size": summariser.generation.no_repeat_ngram_size}
+    mt_common = {**common, "no_repeat_ngram_size": translator.generation.no_repeat_ngram_size}
     out = {}
     with torch.inference_mode():
         for document in documents:
@@ -258,7 +261,8 @@ def run_naive(summariser, translator, documents, settings) -> dict:
                 for segment in translator.segments(fit(generated, preset, "de").text, "de"):
                     mt_enc = mt_tokenizer(segment, return_tensors="pt")
                     size = translator.budget(mt_enc["input_ids"].shape[1]).max_new_tokens
-                    mt_ids = mt_model.generate(**mt_enc, **common, **forced_length_kwargs(size))
+                    mt_ids = mt_model.generate(**mt_enc, **mt_common,
+                                               **forced_length_kwargs(size))
                     translated += decode(mt_tokenizer, mt_ids[0], size).ids
                 out[(document.id, preset.name, "en")] = tuple(translated)
     return out

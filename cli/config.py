@@ -44,10 +44,15 @@ MODEL_PRESETS: dict[str, dict] = {
 
 @dataclass(frozen=True)
 class Generation:
-    """Decoding settings shared by every model call of a run."""
+    """Decoding settings shared by every model call of a run.
 
-    beams: int = 1
-    no_repeat_ngram_size: int = 3
+    ``beams``, ``no_repeat_ngram_size`` and ``repetition_penalty`` left at None are each
+    model's own: its profile's, else summarise's default for its role
+    (``models.profiles.resolve_generation``); a value set here wins for every model."""
+
+    beams: int | None = None
+    no_repeat_ngram_size: int | None = None
+    repetition_penalty: float | None = None
     batch_size: int | None = None  # None: chosen from token counts
     device: str = "auto"
     dtype: str = "auto"

@@ -25,6 +25,7 @@ SCHEMA: dict[str, dict[str, tuple[type, tuple | None]]] = {
     "models": {"summariser": (str, None), "kind": (str, MODEL_KINDS),
                "translators": (dict, None)},
     "generation": {"beams": (int, None), "no_repeat_ngram_size": (int, None),
+                   "repetition_penalty": (float, None),
                    "batch_size": (int, None), "device": (str, None), "dtype": (str, DTYPES),
                    "threads": (int, None), "force_lengths": (bool, None),
                    "backend": (str, BACKENDS), "quantize": (str, QUANTIZE)},
@@ -35,7 +36,7 @@ SCHEMA: dict[str, dict[str, tuple[type, tuple | None]]] = {
 }
 LENGTH_KEYS = {"words": int, "sentences": int}  # [lengths] NAME = { words = N, ... }
 SECTIONS = (*SCHEMA, "lengths")
-TYPE_NAMES = {int: "an integer", str: "a string", bool: "true or false",
+TYPE_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true or false",
               list: "a list of strings", dict: "a table of strings"}
 
 
@@ -87,6 +88,8 @@ def _check_length(name: str, spec) -> str | None:
 def _is(value, expected: type) -> bool:
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
+    if expected is float:  # 1 and 1.0 alike
+        return isinstance(value, int | float) and not isinstance(value, bool)
     if expected is list:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if expected is dict:

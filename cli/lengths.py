@@ -94,6 +94,12 @@ def budget(preset: LengthPreset, ratio: float, generation: Generation | None = N
     return TokenBudget(min_new_tokens=least, max_new_tokens=most)
 
 
+def words_within(tokens: int, ratio: float) -> int:
+    """The most words whose whole token budget (``budget``'s ``max_new_tokens``) stays
+    within ``tokens``: what a model trained on summaries of ``tokens`` tokens is asked."""
+    return max(1, math.floor(tokens / (ratio * MAX_TOKEN_FACTOR)))
+
+
 def translation_budget(source_tokens: int, window: int,
                        generation: Generation | None = None) -> TokenBudget:
     """Room for the translation of a segment of ``source_tokens`` tokens: twice the source

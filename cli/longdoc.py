@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from .engine import even_split
 from .lengths import MAX_TOKEN_FACTOR, LengthPreset, budget, tokens_per_word
 from .models.base import Generated, Summariser
+from .outputparts import summarise_within_trained_length
 from .segment import count_words, pack_sentences, split_sentences
 
 OVERLAP_SENTENCES = 1
@@ -64,13 +65,15 @@ def reduce_shape(summariser: Summariser, presets: list[LengthPreset], lang: str,
                  overhead: int) -> ReduceShape:
     """The largest partial that lets ``fan_in`` of them share one input, never longer
     than the longest requested summary can use (random models never stop early, so an
-    uncapped partial costs its whole budget in time)."""
+    uncapped partial costs its whole budget in time), nor than the model was trained to
+    write (``trained_output_tokens``, from its profile)."""
     room = max(MIN_ROOM, summariser.max_input_tokens - overhead)
     fan_in = FAN_IN if room // FAN_IN - 1 >= MIN_PARTIAL else 2
     ratio = tokens_per_word(summariser.tokenizer, lang)
     longest = max((budget(p, ratio).max_new_tokens for p in presets), default=room)
+    trained = getattr(summariser, "trained_output_tokens", None) or longest
     return ReduceShape(room=room, fan_in=fan_in,
-                       partial=max(1, min(room // fan_in - 1, longest)))
+                       partial=max(1, min(room // fan_in - 1, longest, trained)))
 
 
 def partial_preset(shape: ReduceShape, summariser: Summariser, lang: str) -> LengthPreset:
@@ -186,8 +189,4 @@ def summarise_any_length(summariser: Summariser, texts: list[str], lang: str,
                                      [progress(i) if progress else None for i in long])
         for i, text in zip(long, reduced, strict=True):
             current[i] = text
-    if out_lang is None or out_lang == lang:
-        rows = summariser.summarise(current, lang, presets)
-    else:
-        rows = summariser.summarise(current, lang, presets, out_lang=out_lang)
-    return rows, stats
+    return summarise_within_trained_length(summariser, current, lang, presets, out_lang), stats

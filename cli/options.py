@@ -62,7 +62,8 @@ BatchSize = Annotated[int | None, typer.Option(
     help="Texts per model call. [default: chosen from token counts]",
     show_default=False)]
 Beams = Annotated[int | None, typer.Option(
-    "--beams", metavar="N", min=1, help="Beam search width; 1 is greedy and fastest. [default: 1]",
+    "--beams", metavar="N", min=1,
+    help="Beam search width; 1 is greedy and fastest. [default: the model's profile, else 1]",
     show_default=False)]
 Threads = Annotated[int | None, typer.Option(
     "--threads", metavar="N", min=1, help="CPU threads. [default: all cores this process may use]",

@@ -38,6 +38,9 @@ class Summary:
     words: int
     target_words: int
     route: str
+    # Written as this many summaries of the document's parts, joined: the length was
+    # beyond what the summariser was trained to write (``outputparts``).
+    parts: int = 1
 
 
 @dataclass
@@ -142,19 +145,22 @@ class Pipeline:
                 translations[step.writes] = self.models.translator(
                     step.reads_lang, step.writes).translate(texts, step.reads_lang, step.writes)
             elif step.role == TRANSLATOR:  # the summaries, all in one batched pass
-                flat = [g.text for row in written[step.reads_lang] for g in row]
+                rows = written[step.reads_lang]
+                flat = [g.text for row in rows for g in row]
                 translated = iter(self.models.translator(step.reads_lang, step.writes)
                                   .translate(flat, step.reads_lang, step.writes))
                 kept[step.writes] = [[self._summary(next(translated), step.writes, p,
-                                                    step.route) for p in self.presets]
-                                     for _ in texts]
+                                                    step.route, g.parts)
+                                      for g, p in zip(row, self.presets, strict=True)]
+                                     for row in rows]
             else:
                 inputs = texts if step.reads == SOURCE else translations[step.reads_lang]
                 rows = self._summarise(inputs, step.reads_lang, stats,
                                        out_lang=step.writes if step.told_language else None)
                 written[step.writes] = rows
                 if step.route:
-                    kept[step.writes] = [[self._summary(g.text, step.writes, p, step.route)
+                    kept[step.writes] = [[self._summary(g.text, step.writes, p, step.route,
+                                                        g.parts)
                                           for g, p in zip(row, self.presets, strict=True)]
                                          for row in rows]
         return [[summary for lang in plan.langs for summary in kept[lang][i]]
@@ -180,15 +186,17 @@ class Pipeline:
         return lambda done, total, round_: self.on_chunks(source, done, total, round_)
 
     @staticmethod
-    def _summary(text: str, lang: str, preset: LengthPreset, route: str) -> Summary:
+    def _summary(text: str, lang: str, preset: LengthPreset, route: str,
+                 parts: int = 1) -> Summary:
         return Summary(lang=lang, length=preset.name, text=text, words=count_words(text),
-                       target_words=preset.words, route=route)
+                       target_words=preset.words, route=route, parts=parts)
 
 
 def fit(generated: Generated, preset: LengthPreset, lang: str) -> Generated:
     """Cut an over-long or unfinished summary back at a sentence boundary, never mid-word."""
     text = fit_text(generated.text, lang, preset.words, generated.hit_limit)
-    return Generated(text=text, tokens=generated.tokens, hit_limit=generated.hit_limit)
+    return Generated(text=text, tokens=generated.tokens, hit_limit=generated.hit_limit,
+                     parts=generated.parts)
 
 
 @dataclass

@@ -84,9 +84,12 @@ def test_manifest_records_models_settings_and_documents(cli, model_args, corpus,
     assert manifest["tool"] == "summarise" and manifest["version"]
     assert set(manifest["documents"]) == {"de/news/seed", "en/schools"}
     assert manifest["settings"]["langs"] == ["en"]
-    assert manifest["settings"]["generation"]["beams"] == 1
+    assert manifest["settings"]["generation"]["beams"] is None  # each model's profile's
     loaded = manifest["models"]
     assert set(loaded) == {model_args[1], model_args[3].split("=", 1)[1]}
+    assert loaded[model_args[1]]["decoding"]["beams"] == 1  # what the model ran with
+    assert loaded[model_args[3].split("=", 1)[1]]["decoding"] == {
+        "beams": 1, "no_repeat_ngram_size": 3, "repetition_penalty": 1.0}  # no profile
     assert all(m["revision"] is None and m["path"] for m in loaded.values())
     assert manifest["failures"] == []
 

@@ -186,4 +186,12 @@ class ModelRegistry:
         return list(self._loaded)
 
     def manifest(self) -> dict:
-        return {name: loaded.manifest() for name, loaded in self._loaded.items()}
+        """Per loaded model: its files, and the profile, window and decoding it ran with."""
+        from .profiles import used
+
+        out = {name: loaded.manifest() for name, loaded in self._loaded.items()}
+        for model in (self._summariser, *self._translators.values()):
+            if model is not None and model.name in out and hasattr(model, "profile"):
+                window = getattr(model, "max_input_tokens", None) or model.window
+                out[model.name].update(used(model.profile, model.generation, window))
+        return out

@@ -14,6 +14,7 @@ class Generated:
     tokens: int
     hit_limit: bool  # stopped by max_new_tokens rather than by end-of-sequence
     ids: tuple[int, ...] = ()  # the generated token ids (no specials), for exact comparisons
+    parts: int = 1  # summaries of the document's parts joined (``outputparts``)
 
 
 class Summariser(Protocol):

@@ -18,6 +18,7 @@ from ..postprocess import clean_chat_output
 from ..prompting import PromptTemplate, RenderedPrompt
 from .base import Generated
 from .instruct import empty_prompt
+from .profiles import profile_of, resolve_generation
 from .runtime import LoadedModel
 from .seq2seq import input_window
 
@@ -42,10 +43,13 @@ class ChatSummariser:
         if tokenizer.pad_token_id is None:  # Llama ships none; padding is masked anyway
             tokenizer.pad_token = tokenizer.eos_token
         tokenizer.padding_side = "left"
-        self.loaded, self.generation, self.template = loaded, generation, template
+        self.loaded, self.template = loaded, template
+        self.profile = profile_of(loaded)
+        self.generation = resolve_generation(generation, self.profile)
+        self.trained_output_tokens = self.profile.output_tokens
         self.tokenizer = tokenizer
         self.name = loaded.ref.name
-        window = input_window(loaded)
+        window = input_window(loaded, self.profile)
         self.max_input_tokens = max(64, min(CHAT_INPUT_CAP, window - OUTPUT_RESERVE))
         self.stop_ids = stop_token_ids(loaded)
         self.markers = control_markers(tokenizer)
@@ -93,9 +97,12 @@ class ChatSummariser:
         max_new_tokens = spend.max_new_tokens
         enc = self.tokenizer.pad({"input_ids": prompts}, padding=True, return_tensors="pt")
         enc = enc.to(self.loaded.device)
+        # Every decoding setting is passed: nothing comes unseen from the model's
+        # generation_config.json (Qwen's is for sampling, with a repetition penalty).
         kwargs = {"max_new_tokens": max_new_tokens, "num_beams": self.generation.beams,
                   "do_sample": False, "eos_token_id": sorted(self.stop_ids),
-                  "pad_token_id": self.tokenizer.pad_token_id}
+                  "pad_token_id": self.tokenizer.pad_token_id,
+                  "repetition_penalty": self.generation.repetition_penalty}
         if spend.min_new_tokens:
             kwargs["min_new_tokens"] = spend.min_new_tokens
         # No no_repeat_ngram_size here: a decoder-only model counts the prompt too, so it

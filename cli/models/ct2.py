@@ -212,8 +212,9 @@ def _vocabulary(folder: Path) -> list[str]:
 
 
 def _options(generation: Generation) -> dict:
-    return {"beam_size": generation.beams,
+    return {"beam_size": generation.beams or 1,
             "no_repeat_ngram_size": generation.no_repeat_ngram_size or 0,
+            "repetition_penalty": generation.repetition_penalty or 1.0,
             "return_end_token": True}
 
 

@@ -15,6 +15,7 @@ from ..lengths import LengthPreset, budget, tokens_per_word
 from ..postprocess import clean_chat_output
 from ..prompting import PromptTemplate, RenderedPrompt
 from .base import Generated
+from .profiles import profile_of, resolve_generation
 from .runtime import LoadedModel
 from .seq2seq import decode, generate_kwargs, input_window, output_window
 
@@ -33,10 +34,13 @@ class InstructSummariser:
     kind = "instruct"
 
     def __init__(self, loaded: LoadedModel, generation: Generation, template: PromptTemplate):
-        self.loaded, self.generation, self.template = loaded, generation, template
+        self.loaded, self.template = loaded, template
+        self.profile = profile_of(loaded)
+        self.generation = resolve_generation(generation, self.profile)
         self.tokenizer = loaded.tokenizer
         self.name = loaded.ref.name
-        self.max_input_tokens = input_window(loaded)
+        self.max_input_tokens = input_window(loaded, self.profile)
+        self.trained_output_tokens = self.profile.output_tokens
         self._overhead: int | None = None
         self.markers = control_markers(self.tokenizer)
 

@@ -11,23 +11,26 @@ from ..engine import decoding_bytes, length_sorted_batches
 from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
 from .base import Generated
 from .masks import in_place
+from .profiles import Profile, profile_for, profile_of, resolve_generation
 from .runtime import LoadedModel, release_memory
 from .sharedpass import EndWatch, Fork, pass_budget, shareable
 
-# Task prefixes of the families that were trained with one.
-PREFIXES = {"t5": "summarize: ", "mt5": "summarize: ", "umt5": "summarize: "}
 # A checkpoint may carry its own prefixes the way T5 checkpoints do, in
 # ``task_specific_params``: "summarization" for all lengths, and "summarization_<length>"
-# (with the length's "words") for a model that reads the length from its prefix.
+# (with the length's "words") for a model that reads the length from its prefix. The
+# family's documented prefix ("summarize: " for T5/mT5) comes from its profile.
 TASK = "summarization"
-# Trained input window when the tokenizer does not say (relative-position models).
+# Input window when neither the profile nor the files say (relative-position models).
 DEFAULT_WINDOW = 512
 # Rows the encoder reads at once (see ``encode``).
 ENCODER_ROWS = 4
 
 
-def input_window(loaded: LoadedModel) -> int:
-    """Most input tokens the model was built or trained for."""
+def input_window(loaded: LoadedModel, profile: Profile | None = None) -> int:
+    """Most input tokens the model was trained for: its profile's window (what the
+    authors documented), else what its tokenizer or config says."""
+    if profile is not None and profile.window:
+        return profile.window
     limit = getattr(loaded.tokenizer, "model_max_length", None) or 0
     if 0 < limit < 100_000:
         return int(limit)
@@ -50,10 +53,15 @@ def output_window(config) -> int | None:
 class TaskPrefixes:
     """The text put before a document, per length preset, from the model's config."""
 
-    def __init__(self, config):
+    def __init__(self, config, profile: Profile | None = None):
         params = getattr(config, "task_specific_params", None) or {}
         default = (params.get(TASK) or {}).get("prefix")
-        self.default = PREFIXES.get(config.model_type, "") if default is None else default
+        if profile is None:  # the architecture's documented prefix (T5: "summarize: ")
+            profile = profile_for("", None, getattr(config, "model_type", None))
+        documented = profile.prefix
+        if documented is not None and not profile.key.startswith("family "):
+            default = documented  # the model's own card wins over its files
+        self.default = (documented or "") if default is None else default
         self.by_length = {key.removeprefix(f"{TASK}_"): value for key, value in params.items()
                           if key.startswith(f"{TASK}_") and "prefix" in (value or {})}
 
@@ -85,10 +93,13 @@ def encode(model, enc):
 
 
 def generate_kwargs(generation: Generation, min_new: int, max_new: int) -> dict:
+    """``generate()`` arguments for a resolved ``generation`` (``resolve_generation``):
+    every decoding setting is passed, so nothing is inherited unseen from the model's
+    generation_config.json (Qwen's sampling-time repetition penalty)."""
     kwargs = {"max_new_tokens": max_new, "min_new_tokens": min(min_new, max_new),
-              "num_beams": generation.beams, "do_sample": False}
-    if generation.no_repeat_ngram_size:
-        kwargs["no_repeat_ngram_size"] = generation.no_repeat_ngram_size
+              "num_beams": generation.beams or 1, "do_sample": False,
+              "no_repeat_ngram_size": generation.no_repeat_ngram_size or 0,
+              "repetition_penalty": generation.repetition_penalty or 1.0}
     return kwargs
 
 
@@ -99,12 +110,16 @@ class Seq2SeqSummariser:
 
     def __init__(self, loaded: LoadedModel, generation: Generation):
         self.loaded = loaded
-        self.generation = generation
+        self.profile = profile_of(loaded)
+        self.generation = resolve_generation(generation, self.profile)
         self.name = loaded.ref.name
         self.tokenizer = loaded.tokenizer
-        self.prefixes = TaskPrefixes(loaded.config)
+        self.prefixes = TaskPrefixes(loaded.config, self.profile)
         self.prefix = self.prefixes.longest()
-        self.max_input_tokens = input_window(loaded)
+        self.max_input_tokens = input_window(loaded, self.profile)
+        # The longest summary the model was trained to write (None: not documented);
+        # longer lengths are written from the document's parts (``outputparts``).
+        self.trained_output_tokens = self.profile.output_tokens
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         encoded = self.loaded.tokenizer([self.prefix + t for t in texts])["input_ids"]
@@ -180,13 +195,18 @@ class Seq2SeqSummariser:
 def decode(tokenizer, sequence, max_new_tokens: int, prompt_len: int = 0,
            keep: int | None = None) -> Generated:
     """Text of one generated sequence (its first ``keep`` tokens if given), and whether it
-    ran into the token limit."""
+    ran into the token limit: the model did not end it before the last step. An end
+    token on the last step is no sign of a finished text (BART and Marian force one
+    there), nor is the end token BART starts decoding from."""
     ids = sequence[prompt_len:]
     ids = ids.tolist() if hasattr(ids, "tolist") else list(ids)  # a tensor, or plain ids
     specials = set(tokenizer.all_special_ids)
     content = [t for t in ids if t not in specials][:keep]
     eos = tokenizer.eos_token_id
-    hit_limit = eos not in ids and len(content) >= max_new_tokens - 1
+    written = [t for t in ids if t != tokenizer.pad_token_id]  # T5 and Marian start at pad
+    if written[:1] == [eos]:
+        written = written[1:]  # BART's decoder starts at its end token
+    hit_limit = eos not in written[:max(1, max_new_tokens - 1)]
     text = tokenizer.decode(content, skip_special_tokens=True, clean_up_tokenization_spaces=True)
     return Generated(text=" ".join(text.split()), tokens=len(content), hit_limit=hit_limit,
                      ids=tuple(content))

@@ -12,6 +12,7 @@ from ..lengths import TokenBudget, translation_budget
 from ..segment import pack_sentences
 from .base import Generated
 from .masks import in_place
+from .profiles import profile_of, resolve_generation
 from .runtime import LoadedModel, release_memory
 from .seq2seq import decode, generate_kwargs, input_window
 
@@ -35,9 +36,10 @@ def forced_length_kwargs(tokens: int) -> dict:
 class Seq2SeqTranslator:
     def __init__(self, loaded: LoadedModel, generation: Generation):
         self.loaded = loaded
-        self.generation = generation
+        self.profile = profile_of(loaded)
+        self.generation = resolve_generation(generation, self.profile)
         self.name = loaded.ref.name
-        self.window = input_window(loaded)
+        self.window = input_window(loaded, self.profile)
         self.segment_tokens = max(8, self.window // INPUT_SHARE)
 
     def _codes(self) -> dict[str, str] | None:
