@@ -1,7 +1,7 @@
 """Hub repositories laid out as the real ones are at the revisions we pin, for ``hubserver``.
 
 File names per revision are those of the stored hub tree pages cited in
-``summarise.data/models.toml``; the weights, configs and tokenizers are our tiny builders'
+``summarise.data/profiles.toml``; the weights, configs and tokenizers are our tiny builders'
 (``summarise.devmodels``), since a config must match its weights. Contents taken from the
 stored pages: opus-mt's generation_config.json (the layout every opus-mt repo got in the
 "renormalize_logits" commit, its pad id set to the tiny vocabulary's) and mT5's
@@ -22,7 +22,7 @@ DE_EN = "Helsinki-NLP/opus-mt-de-en"
 EN_DE = "Helsinki-NLP/opus-mt-en-de"
 BART = "facebook/bart-large-cnn"
 QWEN = "Qwen/Qwen2.5-1.5B-Instruct"
-# The commits the stored pages show (cited in summarise.data/models.toml): written out here,
+# The commits the stored pages show (cited in summarise.data/profiles.toml): written out here,
 # not read from the package, so that a test fails when the package stops using them.
 REAL_COMMITS = {
     MT5: "c1058c82e9108cf84f4e5a42df150d2ba22d270a",

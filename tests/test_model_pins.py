@@ -27,7 +27,7 @@ def named_models() -> set[str]:
 @pytest.mark.parametrize("name", sorted(named_models()))
 def test_every_named_model_is_pinned_to_a_commit_with_its_sources(name):
     pin = pin_for(name)
-    assert pin is not None, f"{name} has no pin in summarise.data/models.toml"
+    assert pin is not None, f"{name} has no pin in summarise.data/profiles.toml"
     assert re.fullmatch(r"[0-9a-f]{40}", pin.revision)
     assert pin.licence
     for source in (pin.revision_source, pin.licence_source):

@@ -140,7 +140,7 @@ def download_model(name: str, allow_pickle: bool = False, pulling: bool = False,
         raise ModelUnavailable(f"model {repo} does not exist on the hub (or is private).") \
             from None
     except RevisionNotFoundError:
-        whose = "the revision pinned in summarise.data/models.toml" if pinned else \
+        whose = "the revision pinned in summarise.data/profiles.toml" if pinned else \
             "the revision you gave"
         raise ModelUnavailable(f"model {repo} has no revision {revision} on the hub ({whose}); "
                                f"name another with {with_value(flag, repo + '@REVISION')}.") \

@@ -1,4 +1,5 @@
-"""Which hub commit each model we name is fetched at: the pins in ``summarise.data/models.toml``.
+"""Which hub commit each model we name is fetched at: the ``revision`` of its entry in
+``summarise.data/profiles.toml``.
 
 A hub id alone means "whatever main is today", which changes under a user (or holds only
 pickle weights, as opus-mt's main does). The models a preset or default names are pinned to
@@ -14,7 +15,7 @@ from functools import cache
 from importlib import resources
 
 COMMIT = re.compile(r"[0-9a-f]{40}")
-PINS_FILE = "models.toml"
+PINS_FILE = "profiles.toml"  # beside the other facts of each model: one data file
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,10 @@ class Pin:
 def pins() -> dict[str, Pin]:
     """The package's pins; a pin that is not a full commit hash is a packaging bug."""
     text = resources.files("summarise.data").joinpath(PINS_FILE).read_text(encoding="utf-8")
-    return {name: Pin(name, entry["revision"], entry["revision_source"], entry["licence"],
-                      entry["licence_source"])
-            for name, entry in tomllib.loads(text).items()}
+    models = tomllib.loads(text).get("models", {})
+    return {name: Pin(name, entry["revision"], entry["sources"]["revision"], entry["licence"],
+                      entry["sources"]["licence"])
+            for name, entry in models.items() if "revision" in entry}
 
 
 def pin_for(name: str) -> Pin | None:

@@ -29,8 +29,8 @@ DECODING_KEYS = ("beams", "no_repeat_ngram_size", "repetition_penalty")
 # (greedy abstractive models loop without it). A model whose authors decoded without
 # the ban (opus-mt) says so in its profile.
 DEFAULTS = {"beams": 1, "no_repeat_ngram_size": 3, "repetition_penalty": 1.0}
-_KEYS = {"window": int, "prefix": str, "output_tokens": int, "decoding": dict,
-         "published": dict, "why": str, "sources": dict}
+_KEYS = {"revision": str, "licence": str, "window": int, "prefix": str, "output_tokens": int,
+         "decoding": dict, "published": dict, "why": str, "sources": dict}
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Profile:
     """One model's documented facts; every field may be absent (None or empty)."""
 
     key: str = "none"  # the entry that matched: a hub id, "family mt5", a folder's file
+    revision: str | None = None  # read by pins.py, which must stay free of heavy imports
+    licence: str | None = None
     window: int | None = None
     prefix: str | None = None
     output_tokens: int | None = None
