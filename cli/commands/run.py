@@ -21,8 +21,10 @@ from ..reading import find_sources
 HELP = """\
 Summarise files and folders in German and/or English, at several lengths.
 
-PATH is any mix of files and folders; folders are walked recursively for *.txt
-and *.md (change with --glob). The source language is detected per document;
+PATH is any mix of files and folders; folders are walked recursively for every
+format read (txt, md, html/htm, pdf, docx; JSON Lines only when named or given
+with --glob '*.jsonl'); --glob narrows it. An output's name depends only on its
+input's path (docs/outputs.md). The source language is detected per document;
 each summary is written in its language, then translated to the others.
 
 \b
