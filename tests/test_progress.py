@@ -119,3 +119,31 @@ def test_model_eval_advances_once_per_document(monkeypatch):
                                       lambda n=1, label="": calls.append((n, label))))
     assert len(predictions) == 11
     assert calls == [(1, f"d{i}") for i in range(11)]
+
+
+def test_a_long_document_shows_its_chunks_and_rounds_within_their_bound(tiny_models):
+    """Round 1 counts the document's chunks up to all of them; later rounds never pass
+    the bound the line announces, and the last round shown is the one run.json records."""
+    from conftest import SEED
+    from summarise.commands.run import long_document_phase
+    from summarise.documents import Document
+    from summarise.layers import ModelOptions, settings_from_options
+    from summarise.pipeline import Pipeline
+
+    settings = settings_from_options(ModelOptions(
+        lang=("de",), length=("short",), summariser=str(tiny_models["mt5-128"]),
+        source_lang="de", dtype="fp32"))
+    calls, phases = [], []
+    pipeline = Pipeline(settings, on_chunks=lambda *c: calls.append(c), on_phase=phases.append)
+    [result] = pipeline.run([Document("long", "long.txt", " ".join([SEED.read_text()] * 3),
+                                      lang="de")])
+    assert phases == ["1 document(s) in de, step 1 of 1: summarise the document in de → de "
+                      "(short)"]
+    first = [c for c in calls if c[3] == 1]
+    assert [c[1] for c in first] == sorted(c[1] for c in first)
+    assert first[-1][1:3] == (result.chunks, result.chunks)  # every chunk, of all chunks
+    assert all(c[3] <= c[4] for c in calls)  # never past "at most R"
+    assert max(c[3] for c in calls) == result.reduce_rounds
+    assert long_document_phase(*first[-1]) == (
+        f"long.txt: chunk {result.chunks} of {result.chunks} (reduce round 1 of at most "
+        f"{first[-1][4]})")
