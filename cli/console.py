@@ -61,8 +61,9 @@ class Reporter:
     def progress(self, total: int, what: str = "documents"):
         """Yields a ``Tally``: call it as ``advance(n, label)``; ``grow(n)`` when the work
         turns out bigger (a JSONL file holds many documents); ``note(text)`` says what the
-        item in hand is doing (a long document's chunks). A bar on a terminal, log lines
-        otherwise."""
+        item in hand is doing (a long document's chunks; off a terminal at most one line
+        every few seconds), ``alert(text)`` the same, always shown (a slow document). A
+        bar on a terminal, log lines otherwise."""
         tally = Tally(total, what)
         if self.level < NORMAL:
             yield tally
@@ -86,6 +87,12 @@ class Reporter:
                     task, completed=tally.done, total=tally.total, rate=tally.rate(),
                     label=label)
                 tally.note = lambda text: bar.update(task, label=text)
+
+                def alert(text: str) -> None:  # a line above the bar, kept on screen
+                    bar.console.print(text, markup=False, style="yellow")
+                    bar.update(task, label=text)
+
+                tally.alert = alert
                 yield tally
             return
         last = [float("-inf")]
@@ -106,7 +113,11 @@ class Reporter:
                 last[0] = now
                 print(f"[{tally.done}/{tally.total}] {text}", file=sys.stderr, flush=True)
 
-        tally.show, tally.note = log, note
+        def alert(text: str) -> None:
+            last[0] = time.perf_counter()
+            print(f"[{tally.done}/{tally.total}] {text}", file=sys.stderr, flush=True)
+
+        tally.show, tally.note, tally.alert = log, note, alert
         yield tally
 
 
@@ -125,29 +136,40 @@ def stdout_console():
 
 
 # No rate before this much time has passed: a few quick items (a predictions file, skipped
-# documents) would otherwise show millions per second.
+# documents) would otherwise show a rate of nothing.
 RATE_AFTER_SECONDS = 1.0
 
 
 class Tally:
-    """Progress counts: how many items of how many are done, and a rate a person can use.
+    """Progress counts: how many items of how many are done, and what one costs.
 
-    Items passed with ``timed=False`` (skipped as up to date) count as done but not in the
-    rate, which says what the work itself costs: "2.4 documents/s", or below one per
-    second "38.0 s per document".
+    One unit throughout, seconds per item ("5.9 s per document"). Items that come with
+    their own ``seconds`` (a run's documents: their share of their batch, the figure
+    run.json records as ``batch_seconds_per_document``) are averaged, so the line and
+    run.json agree; otherwise the wall time so far is shared among the timed items.
+    Items passed with ``timed=False`` (skipped as up to date, failed) count as done but
+    not in the rate, which says what the work itself costs.
     """
 
     def __init__(self, total: int, what: str = "documents"):
         self.total, self.what = total, what
         self.done = self.timed = 0
+        self.seconds = 0.0  # the sum of the ``seconds`` given with timed items
+        self.measured = 0  # how many timed items came with their own seconds
         self.first: int | None = None  # the count after the first advance: log it
         self.started = time.perf_counter()
         self.show = lambda label: None
         self.note = lambda text: None  # what the current item is doing
+        self.alert = lambda text: None  # a note never left out (a slow document)
 
-    def __call__(self, n: int = 1, label: str = "", timed: bool = True) -> None:
+    def __call__(self, n: int = 1, label: str = "", timed: bool = True,
+                 seconds: float | None = None) -> None:
+        """``n`` more items done; ``seconds``: what each of them took, if known."""
         self.done += n
         self.timed += n if timed else 0
+        if timed and seconds is not None:
+            self.seconds += seconds * n
+            self.measured += n
         if self.first is None:
             self.first = self.done
         self.total = max(self.total, self.done)  # never "[5/1]"
@@ -158,10 +180,10 @@ class Tally:
         self.total += n
 
     def rate(self) -> str:
+        unit = self.what.removesuffix("s")
+        if self.measured:
+            return f"{self.seconds / self.measured:.1f} s per {unit}"
         elapsed = time.perf_counter() - self.started
         if not self.timed or elapsed < RATE_AFTER_SECONDS:
             return ""
-        per_second = self.timed / elapsed
-        if per_second >= 1:
-            return f"{per_second:.1f} {self.what}/s"
-        return f"{elapsed / self.timed:.1f} s per {self.what.removesuffix('s')}"
+        return f"{elapsed / self.timed:.1f} s per {unit}"

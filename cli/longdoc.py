@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .budget import owned_by
 from .engine import even_split
 from .lengths import MAX_TOKEN_FACTOR, LengthPreset, budget, tokens_per_word
 from .models.base import Generated, Summariser
@@ -36,8 +37,9 @@ MIN_PARTIAL = 8  # below this a partial says too little; fan in fewer instead
 BUDGET_SHARE = 0.8
 SLICE = 64  # chunks per model call: progress (and interrupts) between calls
 
-# Called as progress(chunks_done, chunks_total, round) while a long document is reduced.
-Progress = Callable[[int, int, int], None]
+# Called as progress(done, total, round, max_rounds) while a long document is reduced:
+# ``done`` of the round's ``total`` inputs (round 1: the chunks) are summarised.
+Progress = Callable[[int, int, int, int], None]
 
 
 @dataclass
@@ -92,6 +94,7 @@ class Reducer:
         self.overhead = summariser.count_tokens([""])[0]  # prefix or prompt, end token
         self.shape = reduce_shape(summariser, presets, lang, self.overhead)
         self.preset = partial_preset(self.shape, summariser, lang)
+        self.bounds: dict[int, int] = {}  # each text's most rounds (``max_rounds``)
 
     def count(self, texts: list[str]) -> list[int]:
         """Content tokens of each text, the prompt or prefix left out."""
@@ -111,6 +114,7 @@ class Reducer:
             pending[index] = pack_sentences(text, self.lang, self.count, self.shape.room,
                                             overlap=OVERLAP_SENTENCES)
             stats[index].chunks = len(pending[index])
+            self.bounds[index] = self.shape.max_rounds(len(pending[index]))
         done: dict[int, str] = {}
         while pending:
             partials = self._summarise_round(pending, stats, progress)
@@ -133,7 +137,8 @@ class Reducer:
         partials: dict[int, list[str]] = {index: [] for index in pending}
         for start in range(0, len(owned), SLICE):
             owners, pieces = zip(*owned[start:start + SLICE], strict=True)
-            rows = self.summariser.summarise(list(pieces), self.lang, [self.preset])
+            with owned_by(owners):  # --doc-timeout charges a chunk to its document
+                rows = self.summariser.summarise(list(pieces), self.lang, [self.preset])
             texts = [row[0].text for row in rows]
             fits = self.fits(texts, self.shape.partial)
             for index, text, fit in zip(owners, texts, fits, strict=True):
@@ -142,7 +147,7 @@ class Reducer:
             for index in sorted(set(owners)):
                 if progress and progress[index]:
                     progress[index](len(partials[index]), len(pending[index]),
-                                    stats[index].reduce_rounds + 1)
+                                    stats[index].reduce_rounds + 1, self.bounds[index])
         return partials
 
     def _cap(self, text: str, limit: int, stats: LongDocStats) -> str:
@@ -185,8 +190,9 @@ def summarise_any_length(summariser: Summariser, texts: list[str], lang: str,
     reducer = Reducer(summariser, lang, presets)
     long = [i for i, fits in enumerate(reducer.fits(current)) if not fits]
     if long:
-        reduced = reducer.reduce_all([texts[i] for i in long], [stats[i] for i in long],
-                                     [progress(i) if progress else None for i in long])
+        with owned_by(long):
+            reduced = reducer.reduce_all([texts[i] for i in long], [stats[i] for i in long],
+                                         [progress(i) if progress else None for i in long])
         for i, text in zip(long, reduced, strict=True):
             current[i] = text
     return summarise_within_trained_length(summariser, current, lang, presets, out_lang), stats

@@ -91,8 +91,10 @@ TextField = Annotated[str, typer.Option(
     "`lang` declares its language.")]
 Globs = Annotated[list[str] | None, typer.Option(
     "--glob", metavar="PATTERN",
-    help="File patterns to take from folders (case-insensitive); repeat. "
-    "[default: *.txt, *.md]", show_default=False)]
+    help="File patterns to take from folders (case-insensitive); repeat; replaces the "
+    "default. JSON Lines datasets are read only when named or globbed (--glob '*.jsonl'). "
+    "[default: every format read: *.txt, *.md, *.html, *.htm, *.pdf, *.docx]",
+    show_default=False)]
 Executor = Annotated[str, typer.Option(
     "--executor", metavar="EXECUTOR",
     help="local (this process) or ray (Ray Data actors on a local Ray or a cluster; "

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
+from .budget import owned_by
 from .config import Settings
 from .documents import Document, Failure, Source
 from .errors import DocumentError, SummariseError
@@ -26,8 +27,11 @@ from .postprocess import fit_text
 from .reading import read_source
 from .segment import count_words
 
-# Called as on_chunks(source, chunks_done, chunks_total, reduce_round).
-ChunkProgress = Callable[[str, int, int, int], None]
+# Called as on_chunks(source, done, total, reduce_round, max_rounds): in round 1, ``done``
+# of ``total`` chunks of the document are summarised; later rounds summarise joined partials.
+ChunkProgress = Callable[[str, int, int, int, int], None]
+# Called with one line saying what a batch is doing now ("step 2 of 3: translate ...").
+PhaseProgress = Callable[[str], None]
 
 
 @dataclass
@@ -68,11 +72,14 @@ class Pipeline:
     """Summaries of documents in every requested language and length."""
 
     def __init__(self, settings: Settings, registry: ModelRegistry | None = None,
-                 on_chunks: ChunkProgress | None = None):
+                 on_chunks: ChunkProgress | None = None,
+                 on_phase: PhaseProgress | None = None):
         self.settings = settings.validate()
         self.models = registry or ModelRegistry(self.settings)
         self.presets = [self.settings.presets[name] for name in self.settings.lengths]
         self.on_chunks = on_chunks  # progress inside long documents (map-reduce)
+        self.on_phase = on_phase  # which step of its plan a batch is in
+        self.on_slow: PhaseProgress | None = None  # a document nearing --doc-timeout
         self._sources: list[str] = []  # the documents being summarised, for on_chunks
         self._plans: dict[str, Plan] = {}
 
@@ -118,7 +125,9 @@ class Pipeline:
             group = [i for i, (lang, _) in enumerate(detected) if lang == src]
             stats = [LongDocStats() for _ in group]
             self._sources = [documents[i].source for i in group]
-            produced = self.execute(self.plan(src), [documents[i].text for i in group], stats)
+            with owned_by(group):  # --doc-timeout charges the model work to its documents
+                produced = self.execute(self.plan(src), [documents[i].text for i in group],
+                                        stats)
             for i, summaries, stat in zip(group, produced, stats, strict=True):
                 results[i].summaries = summaries
                 results[i].chunks, results[i].reduce_rounds = stat.chunks, stat.reduce_rounds
@@ -140,15 +149,19 @@ class Pipeline:
         translations: dict[str, list[str]] = {}  # the texts translated, by language
         written: dict[str, list[list[Generated]]] = {}  # the summariser's rows, by language
         kept: dict[str, list[list[Summary]]] = {}  # summaries yielded, by language
-        for step in plan.steps:
+        for number, step in enumerate(plan.steps, 1):
+            if self.on_phase:
+                self.on_phase(f"{len(texts)} document(s) in {plan.source_lang}, step {number} "
+                              f"of {len(plan.steps)}: {step.describe()}")
             if step.role == TRANSLATOR and step.reads == SOURCE:
                 translations[step.writes] = self.models.translator(
                     step.reads_lang, step.writes).translate(texts, step.reads_lang, step.writes)
             elif step.role == TRANSLATOR:  # the summaries, all in one batched pass
                 rows = written[step.reads_lang]
                 flat = [g.text for row in rows for g in row]
-                translated = iter(self.models.translator(step.reads_lang, step.writes)
-                                  .translate(flat, step.reads_lang, step.writes))
+                with owned_by([i for i, row in enumerate(rows) for _ in row]):
+                    translated = iter(self.models.translator(step.reads_lang, step.writes)
+                                      .translate(flat, step.reads_lang, step.writes))
                 kept[step.writes] = [[self._summary(next(translated), step.writes, p,
                                                     step.route, g.parts)
                                       for g, p in zip(row, self.presets, strict=True)]
@@ -183,7 +196,7 @@ class Pipeline:
         if self.on_chunks is None or index >= len(self._sources):
             return None
         source = self._sources[index]
-        return lambda done, total, round_: self.on_chunks(source, done, total, round_)
+        return lambda *counts: self.on_chunks(source, *counts)
 
     @staticmethod
     def _summary(text: str, lang: str, preset: LengthPreset, route: str,
@@ -241,7 +254,7 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
             pipeline.models.prefetch_translators(pipeline.directions(documents))
             if doc_timeout:  # loading is no document's time (as on a Ray actor)
                 pipeline.models.settle()
-        return run_batch(pipeline.run, documents, doc_timeout)
+        return run_batch(pipeline.run, documents, doc_timeout, notify=pipeline.on_slow)
 
     for item in document_batches(pipeline, sources, batch_docs, text_field,
                                  skip_or_prefetch, stop, on_read):

@@ -28,6 +28,7 @@ import inspect
 import json
 import logging
 import os
+import signal
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -235,15 +236,26 @@ class RayExecutor:
 
     def answers(self, ray, settings: dict, batches: list[dict], stop: Stop,
                 doc_timeout: float | None, answered: set) -> Iterator:
-        """One pass of ``batches`` over the actors; ``answered`` gains each (key, id)."""
+        """One pass of ``batches`` over the actors; ``answered`` gains each (key, id).
+
+        ``stop`` is asked each time a batch has come back whole: a signal lets the batch
+        in hand be written, and no other (the ones queued or running on other actors are
+        dropped with Ray, which the caller shuts down)."""
+        owner, left = {}, []
+        for number, (key, documents) in enumerate(map(unpack, batches)):
+            owner.update({(key, d.id): number for d in documents})
+            left.append(len(documents))
         for record in self.dataset(ray, settings, batches, doc_timeout).iter_rows():
             if record["error"]:
                 raise user_error(*json.loads(record["error"]))
             self._models.update(json.loads(record["models"]))
             answered.add((record["key"], record["id"]))
             yield item_from_row(record)
-            if stop():
-                return
+            number = owner.get((record["key"], record["id"]))
+            if number is not None:
+                left[number] -= 1
+                if left[number] == 0 and stop():
+                    return
 
     def dataset(self, ray, settings: dict, batches: list[dict],
                 doc_timeout: float | None = None):
@@ -315,15 +327,35 @@ def connect(address: str | None):
     quiet = {"logging_level": "WARNING", "log_to_driver": True,
              "runtime_env": {"env_vars": env} if env else None}
     try:
-        if address is None:
-            ray.init(address="local", include_dashboard=False, **quiet)
-        else:
-            ray.init(address=address, **quiet)
+        with our_signal_handlers():
+            if address is None:
+                ray.init(address="local", include_dashboard=False, **quiet)
+            else:
+                ray.init(address=address, **quiet)
     except (ConnectionError, ValueError, RuntimeError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UsageError(f"--ray-address {address}: cannot reach a Ray cluster there "
                          f"({reason}); start one with `ray start --head`") from None
     return ray
+
+
+@contextmanager
+def our_signal_handlers() -> Iterator[None]:
+    """Keep the run's SIGINT and SIGTERM handlers (finish the batch in hand, then stop)
+    whatever ``ray.init`` installs in their place."""
+    try:
+        kept = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # pragma: no cover - no signals here
+        kept = {}
+    try:
+        yield
+    finally:
+        for sig, handler in kept.items():
+            if handler is not None and signal.getsignal(sig) is not handler:
+                try:
+                    signal.signal(sig, handler)
+                except ValueError:  # not the main thread: Ray's stay
+                    break
 
 
 def user_error(kind: str, message: str) -> SummariseError:

@@ -35,11 +35,24 @@ def test_slow_documents_get_seconds_per_document(clock):
     assert tally.rate() == "480.0 s per document"  # not "0.00 documents/s"
 
 
-def test_fast_documents_get_documents_per_second(clock):
+def test_fast_documents_are_in_the_same_unit_as_slow_ones(clock):
     tally = Tally(100)
     clock[0] += 4
     tally(10)
-    assert tally.rate() == "2.5 documents/s"
+    assert tally.rate() == "0.4 s per document"  # not "2.5 documents/s": one unit
+
+
+def test_documents_with_their_own_time_show_what_run_json_records(clock):
+    """A batch of 8 that took 47 s after 4 s of loading: the line says 5.9 s per document
+    (run.json's batch_seconds_per_document), not 51 s for the first one."""
+    tally = Tally(8)
+    clock[0] += 51
+    tally(1, seconds=5.875)
+    assert tally.rate() == "5.9 s per document"
+    for _ in range(7):
+        tally(1, seconds=5.875)
+    tally(1, timed=False)  # a failure or a skipped document: not in the rate
+    assert tally.rate() == "5.9 s per document"
 
 
 def test_skipped_documents_count_as_done_but_not_in_the_rate(clock):
@@ -66,7 +79,7 @@ def test_log_lines_off_a_terminal(clock, capsys):
         for name in ("a", "b", "c", "d", "e"):
             advance(1, name)
     lines = capsys.readouterr().err.splitlines()
-    assert lines == ["[1/5] a (2.0 s per document)", "[5/5] e (2.5 documents/s)"]
+    assert lines == ["[1/5] a (2.0 s per document)", "[5/5] e (0.4 s per document)"]
 
 
 def test_run_over_a_jsonl_file_counts_documents(cli, model_args, tmp_path):
@@ -106,3 +119,31 @@ def test_model_eval_advances_once_per_document(monkeypatch):
                                       lambda n=1, label="": calls.append((n, label))))
     assert len(predictions) == 11
     assert calls == [(1, f"d{i}") for i in range(11)]
+
+
+def test_a_long_document_shows_its_chunks_and_rounds_within_their_bound(tiny_models):
+    """Round 1 counts the document's chunks up to all of them; later rounds never pass
+    the bound the line announces, and the last round shown is the one run.json records."""
+    from conftest import SEED
+    from summarise.commands.run import long_document_phase
+    from summarise.documents import Document
+    from summarise.layers import ModelOptions, settings_from_options
+    from summarise.pipeline import Pipeline
+
+    settings = settings_from_options(ModelOptions(
+        lang=("de",), length=("short",), summariser=str(tiny_models["mt5-128"]),
+        source_lang="de", dtype="fp32"))
+    calls, phases = [], []
+    pipeline = Pipeline(settings, on_chunks=lambda *c: calls.append(c), on_phase=phases.append)
+    [result] = pipeline.run([Document("long", "long.txt", " ".join([SEED.read_text()] * 3),
+                                      lang="de")])
+    assert phases == ["1 document(s) in de, step 1 of 1: summarise the document in de → de "
+                      "(short)"]
+    first = [c for c in calls if c[3] == 1]
+    assert [c[1] for c in first] == sorted(c[1] for c in first)
+    assert first[-1][1:3] == (result.chunks, result.chunks)  # every chunk, of all chunks
+    assert all(c[3] <= c[4] for c in calls)  # never past "at most R"
+    assert max(c[3] for c in calls) == result.reduce_rounds
+    assert long_document_phase(*first[-1]) == (
+        f"long.txt: chunk {result.chunks} of {result.chunks} (reduce round 1 of at most "
+        f"{first[-1][4]})")

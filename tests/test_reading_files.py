@@ -79,14 +79,15 @@ def test_stdin_is_read_and_sniffed(monkeypatch):
 def test_walk_skips_hidden_entries_matches_case_insensitively_and_survives_link_loops(
         tmp_path):
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
-    for name in ("a.txt", "B.TXT", "sub/c.md", "sub/deeper/d.txt", "e.pdf", ".hidden.txt"):
+    for name in ("a.txt", "B.TXT", "sub/c.md", "sub/deeper/d.txt", "e.pdf", ".hidden.txt",
+                 "f.csv"):
         (tmp_path / name).write_text(ENGLISH)
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "x.txt").write_text(ENGLISH)
     os.symlink(tmp_path, tmp_path / "sub" / "deeper" / "up")  # a folder loop
     ids = [s.id for s in discover([tmp_path])]
     # The loop is not walked, but listed (whatever its name) so that reading reports it.
-    assert ids == ["B", "a", "sub/c", "sub/deeper/d", "sub/deeper/up"]
+    assert ids == ["B", "a", "e", "sub/c", "sub/deeper/d", "sub/deeper/up"]  # no f.csv
     assert [s.id for s in discover([tmp_path], ("*.pdf", "deeper/*.txt"))] == [
         "e", "sub/deeper/d", "sub/deeper/up"]
 

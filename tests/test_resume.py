@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import SEED
 
 DOCS = 40
@@ -60,7 +61,12 @@ def test_sigkill_mid_batch_then_resume(model_args, tmp_path):
     assert f"0 summarised, {DOCS} up to date" in third.stderr
 
 
-def test_sigterm_finishes_the_batch_and_leaves_a_valid_manifest(model_args, tmp_path):
+@pytest.mark.slow
+def test_sigterm_in_the_first_batch_stops_after_it_and_a_rerun_does_the_rest(model_args,
+                                                                             tmp_path):
+    """The issue's case as a user meets it: 40 documents in batches of 16, SIGTERM while
+    the first batch runs (its progress line says so) -> exit 143 with that batch written
+    and nothing more, run.json ``interrupted``; the same command then does the rest."""
     src = tmp_path / "docs"
     src.mkdir()
     sentences = SEED.read_text(encoding="utf-8").split(". ")
@@ -69,17 +75,29 @@ def test_sigterm_finishes_the_batch_and_leaves_a_valid_manifest(model_args, tmp_
                                              + f". Meldung Nummer {i}.", encoding="utf-8")
     out = tmp_path / "out"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen(run_args(model_args, src, out), env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 240
-    while not outputs(out) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGTERM)
-    _, stderr = proc.communicate(timeout=240)
+    args = [*run_args(model_args, src, out), "--batch-docs", "16"]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    seen = []
+    for line in proc.stderr:  # the first batch's first step has begun
+        seen.append(line)
+        if "16 document(s) in de, step 1 of" in line:
+            assert json.loads((out / "run.json").read_text())["status"] == "running"
+            proc.send_signal(signal.SIGTERM)
+            break
+    _, rest = proc.communicate(timeout=240)
+    stderr = "".join(seen) + rest
     assert proc.returncode == 143, stderr
+    assert "stopping after the current batch (send SIGTERM again to stop now)" in stderr
     assert "run the same command again to resume" in stderr
     assert "Traceback" not in stderr
+    assert len(outputs(out)) == 16
     manifest = json.loads((out / "run.json").read_text())
     assert manifest["status"] == "interrupted"
-    assert len(manifest["documents"]) == len(outputs(out)) < DOCS
+    assert len(manifest["documents"]) == 16
     assert not (out / ".summarise.lock").exists()
+
+    rerun = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{DOCS - 16} summarised, 16 up to date" in rerun.stderr
+    assert len(outputs(out)) == DOCS

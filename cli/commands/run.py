@@ -21,8 +21,10 @@ from ..reading import find_sources
 HELP = """\
 Summarise files and folders in German and/or English, at several lengths.
 
-PATH is any mix of files and folders; folders are walked recursively for *.txt
-and *.md (change with --glob). The source language is detected per document;
+PATH is any mix of files and folders; folders are walked recursively for every
+format read (txt, md, html/htm, pdf, docx; JSON Lines only when named or given
+with --glob '*.jsonl'); --glob narrows it. An output's name depends only on its
+input's path (docs/outputs.md). The source language is detected per document;
 each summary is written in its language, then translated to the others.
 
 \b
@@ -89,9 +91,10 @@ def run(
         "--strict", help="Stop at the first document that fails.")] = False,
     doc_timeout: Annotated[float | None, typer.Option(
         "--doc-timeout", min=0.1, metavar="SECONDS", show_default=False,
-        help="A document still being summarised after SECONDS fails (the batch goes "
-        "on; a batch of N documents gets N x SECONDS before they are tried one by "
-        "one).")] = None,
+        help="A document that needs more than SECONDS of model time fails alone: in a "
+        "batch, each decoding step's time is shared among the documents in it, and a "
+        "document past its SECONDS is cut out at the next step while the rest of the "
+        "batch goes on.")] = None,
 ) -> None:
     from ..layers import ModelOptions, settings_from_options
 
@@ -168,8 +171,11 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
         reporter.warn(note)
     failures, done, skipped = [], 0, 0
     stopped_by: list[int] = []  # the signal that made the run leave work undone
-    reporter.info(f"summarising {len(sources)} file(s) into {', '.join(settings.langs)} × "
-                  f"{', '.join(settings.lengths)}")
+    signalled = lambda: 0  # noqa: E731 - replaced by the handler's once it is installed
+    reporter.info(f"{len(sources)} file(s) to read; summaries in {', '.join(settings.langs)} "
+                  f"× {', '.join(settings.lengths)}; progress counts documents")
+    if target:  # a run in progress says so, from its first second
+        target.save_manifest(models=models(), status="running")
     try:
         with interrupt_after_batch() as signalled, reporter.progress(len(sources)) as advance:
             def stop() -> bool:
@@ -178,10 +184,9 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
                     return True
                 return bool(strict and failures)
 
-            def chunks(source: str, done: int, total: int, round_: int) -> None:
-                advance.note(f"{source}: reduce round {round_}, {done}/{total} chunks")
-
-            pipeline.on_chunks = chunks
+            pipeline.on_chunks = lambda *counts: advance.note(long_document_phase(*counts))
+            pipeline.on_phase = advance.note
+            pipeline.on_slow = advance.alert
 
             for item in executor.items(pipeline, sources, text_field,
                                        target.is_done if target else None, stop,
@@ -209,9 +214,10 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
                         print_result(item, fmt)
                 if target:
                     target.save_manifest(every=2.0, models=models())
-                advance(1, item.source, timed=not isinstance(item, Skipped))
-    except KeyboardInterrupt:  # the second Ctrl-C (or SIGTERM): stop now
-        stopped_by.append(signal.SIGINT)
+                advance(1, item.source, timed=not isinstance(item, Skipped),
+                        seconds=getattr(item, "batch_seconds_per_document", None))
+    except KeyboardInterrupt:  # the second signal (or a Ctrl-C without our handler): now
+        stopped_by.append(signalled() or signal.SIGINT)
     finally:
         if target:  # what finished is on record even when a model fails mid-run
             target.save_manifest(models=models(),
@@ -228,6 +234,15 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
     return 1 if failures else 0
 
 
+def long_document_phase(source: str, done: int, total: int, round_: int,
+                        max_rounds: int) -> str:
+    """Where map-reduce is in a long document, as its progress line says it."""
+    if round_ == 1:
+        return (f"{source}: chunk {done} of {total} (reduce round 1 of at most "
+                f"{max_rounds})")
+    return f"{source}: reduce round {round_} of at most {max_rounds}, {done} of {total} parts"
+
+
 def truncation_warning(result) -> str:
     return (f"{result.source}: even one-sentence partial summaries did not fit the "
             f"summariser's input window, so {result.words_dropped} word(s) of them were "
@@ -235,9 +250,14 @@ def truncation_warning(result) -> str:
             "reads it whole")
 
 
+# What the first signal's message tells a person to do to stop at once.
+AGAIN = {signal.SIGINT: "Ctrl-C again", signal.SIGTERM: "send SIGTERM again"}
+
+
 @contextmanager
 def interrupt_after_batch():
-    """First Ctrl-C or SIGTERM: finish the batch in flight, then stop. Second: stop now.
+    """First Ctrl-C or SIGTERM: finish the batch in flight, start no other, then stop.
+    Second: stop now (``KeyboardInterrupt``).
 
     Yields a function that returns the signal received (0 for none)."""
     hit: list[int] = []
@@ -246,7 +266,7 @@ def interrupt_after_batch():
         if hit:
             raise KeyboardInterrupt
         hit.append(signum)
-        print("\nstopping after the current batch (Ctrl-C again to stop now)",
+        print(f"\nstopping after the current batch ({AGAIN.get(signum, 'again')} to stop now)",
               file=sys.stderr, flush=True)
 
     try:

@@ -9,6 +9,7 @@ a batch then writes what each prompt would get alone.
 
 from __future__ import annotations
 
+from ..budget import owned_by, watching
 from ..config import Generation
 from ..controltokens import control_markers, neutralise
 from ..engine import length_sorted_batches
@@ -83,8 +84,9 @@ class ChatSummariser:
             spend = budget(preset, ratio, self.generation, floor=0)
             written: dict[int, Generated] = {}
             for batch in length_sorted_batches([len(x) for x in ids], self.generation.batch_size):
-                for i, result in zip(batch, self.generate([ids[i] for i in batch], spend),
-                                     strict=True):
+                with owned_by(batch):  # --doc-timeout: whose rows these are
+                    done = self.generate([ids[i] for i in batch], spend)
+                for i, result in zip(batch, done, strict=True):
                     written[i] = result
             for i in range(len(texts)):
                 rows[i].append(written[i])
@@ -109,7 +111,8 @@ class ChatSummariser:
         # would forbid copying any three words of the document into the summary.
         with torch.inference_mode():
             out = self.loaded.model.generate(input_ids=enc["input_ids"],
-                                             attention_mask=enc["attention_mask"], **kwargs)
+                                             attention_mask=enc["attention_mask"], **kwargs,
+                                             **watching())
         width = enc["input_ids"].shape[1]
         return [self._decode(seq[width:].tolist(), max_new_tokens) for seq in out]
 

@@ -17,10 +17,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..budget import charge_call, owned_by
 from ..config import Generation
 from ..engine import decoding_bytes, length_sorted_batches
 from ..errors import ModelUnavailable, UsageError
@@ -268,10 +270,13 @@ class CT2Summariser(Seq2SeqSummariser):
             sizes = [len(inputs[r]) for r in picked]
             for batch in length_sorted_batches(sizes, self.generation.batch_size,
                                                row_bytes=memory):
+                started = time.perf_counter()
                 results = self.loaded.model.translate_batch(
                     [inputs[picked[b]] for b in batch], max_decoding_length=spend.max_new_tokens,
                     min_decoding_length=spend.min_new_tokens, suppress_sequences=self.suppress,
                     max_input_length=0, **_options(self.generation))
+                with owned_by([picked[b] for b in batch]):  # --doc-timeout, per call here
+                    charge_call(time.perf_counter() - started)
                 for b, result in zip(batch, results, strict=True):
                     written[picked[b]] = self.loaded.ids(result.hypotheses[0])
             return [written[r] for r in picked]
@@ -297,10 +302,12 @@ class CT2Translator(Seq2SeqTranslator):
         pieces = [self.loaded.tokens(ids) for ids in tokenizer(segments)["input_ids"]]
         exact = [k for k in keep if k is not None]
         longest = max(exact) if exact else max_new
+        started = time.perf_counter()
         results = self.loaded.model.translate_batch(
             pieces, target_prefix=prefix, max_decoding_length=longest,
             min_decoding_length=longest if exact else 1, suppress_sequences=self.suppress,
             max_input_length=0, **_options(self.generation))
+        charge_call(time.perf_counter() - started)  # --doc-timeout, per call here
         return [_to_generated(self.loaded, r.hypotheses[0], max_new, keep=k)
                 for r, k in zip(results, keep, strict=True)]
 

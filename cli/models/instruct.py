@@ -8,6 +8,7 @@ document (``</s>``, ``<extra_id_0>`` ...) are broken first, as for chat models.
 
 from __future__ import annotations
 
+from ..budget import owned_by, watching
 from ..config import Generation
 from ..controltokens import control_markers, neutralise
 from ..engine import length_sorted_batches
@@ -69,9 +70,10 @@ class InstructSummariser:
             for batch in length_sorted_batches(sizes, self.generation.batch_size):
                 enc = tokenizer([prompts[i] for i in batch], return_tensors="pt",
                                 padding=True).to(self.loaded.device)
-                with torch.inference_mode():
+                with torch.inference_mode(), owned_by(batch):  # --doc-timeout: whose rows
                     out = model.generate(**enc, **generate_kwargs(
-                        self.generation, spend.min_new_tokens, spend.max_new_tokens))
+                        self.generation, spend.min_new_tokens, spend.max_new_tokens),
+                        **watching())
                 for i, seq in zip(batch, out, strict=True):
                     got = decode(tokenizer, seq, spend.max_new_tokens)
                     written[i] = Generated(clean_chat_output(got.text), got.tokens, got.hit_limit)

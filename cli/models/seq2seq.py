@@ -6,6 +6,7 @@ is computed once per batch and handed to ``generate()`` for every requested leng
 
 from __future__ import annotations
 
+from ..budget import owned_by, watching
 from ..config import Generation
 from ..engine import decoding_bytes, length_sorted_batches
 from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
@@ -135,11 +136,7 @@ class Seq2SeqSummariser:
 
     def summarise(self, texts: list[str], lang: str, presets: list[LengthPreset],
                   out_lang: str | None = None) -> list[list[Generated]]:
-        import torch
-        from transformers.modeling_outputs import BaseModelOutput
-
-        tokenizer, model = self.loaded.tokenizer, self.loaded.model
-        ratio = tokens_per_word(tokenizer, lang)
+        ratio = tokens_per_word(self.loaded.tokenizer, lang)
         budgets = [budget(p, ratio, self.generation, limit=output_window(self.loaded.config))
                    for p in presets]
         by_prefix = self.by_prefix(presets)
@@ -149,24 +146,35 @@ class Seq2SeqSummariser:
         memory = decoding_bytes(self.loaded.config, getattr(self.loaded.dtype, "itemsize", 4),
                                 lambda _: longest_output)
         for batch in length_sorted_batches(lengths, self.generation.batch_size, row_bytes=memory):
-            for prefix, wanted in by_prefix.items():
-                enc = tokenizer([prefix + texts[i] for i in batch], return_tensors="pt",
-                                padding=True, truncation=True, max_length=self.max_input_tokens)
-                enc = enc.to(self.loaded.device)
-                with torch.inference_mode():
-                    hidden = encode(model, enc)
-                    passes = ([wanted] if shareable([budgets[s] for s in wanted],
-                                                    self.generation.beams)
-                              else [[slot] for slot in wanted])
-                    for slots in passes:
-                        # generate() expands encoder outputs in place for beams: a fresh one.
-                        done = self._decode(BaseModelOutput(last_hidden_state=hidden),
-                                            enc["attention_mask"], [budgets[s] for s in slots])
-                        for slot, generated in zip(slots, done, strict=True):
-                            for i, one in zip(batch, generated, strict=True):
-                                rows[i][slot] = one
+            with owned_by(batch):  # --doc-timeout charges each step to these rows' documents
+                self._summarise_batch(texts, batch, by_prefix, budgets, rows)
             release_memory()
         return rows  # type: ignore[return-value]  (every slot is filled above)
+
+    def _summarise_batch(self, texts: list[str], batch: list[int], by_prefix: dict,
+                         budgets: list[TokenBudget], rows: list[list]) -> None:
+        """Every length of the texts ``batch`` picks, into ``rows``: one encoder pass per
+        task prefix, shared by its lengths."""
+        import torch
+        from transformers.modeling_outputs import BaseModelOutput
+
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        for prefix, wanted in by_prefix.items():
+            enc = tokenizer([prefix + texts[i] for i in batch], return_tensors="pt",
+                            padding=True, truncation=True, max_length=self.max_input_tokens)
+            enc = enc.to(self.loaded.device)
+            with torch.inference_mode():
+                hidden = encode(model, enc)
+                passes = ([wanted] if shareable([budgets[s] for s in wanted],
+                                                self.generation.beams)
+                          else [[slot] for slot in wanted])
+                for slots in passes:
+                    # generate() expands encoder outputs in place for beams: a fresh one.
+                    done = self._decode(BaseModelOutput(last_hidden_state=hidden),
+                                        enc["attention_mask"], [budgets[s] for s in slots])
+                    for slot, generated in zip(slots, done, strict=True):
+                        for i, one in zip(batch, generated, strict=True):
+                            rows[i][slot] = one
 
     def _decode(self, encoded, attention_mask, spends: list[TokenBudget]
                 ) -> list[list[Generated]]:
@@ -180,11 +188,13 @@ class Seq2SeqSummariser:
             self.generation, longest.min_new_tokens, longest.max_new_tokens), start=1)
         if len(spends) == 1:
             out = model.generate(encoder_outputs=encoded, attention_mask=attention_mask,
-                                 logits_processor=LogitsProcessorList([masks]), **kwargs)
+                                 logits_processor=LogitsProcessorList([masks]), **kwargs,
+                                 **watching())
             return [[decode(tokenizer, seq, longest.max_new_tokens) for seq in out]]
         watch = EndWatch(masks)
         out = model.generate(encoder_outputs=encoded, attention_mask=attention_mask,
-                             logits_processor=LogitsProcessorList([watch]), **kwargs)
+                             logits_processor=LogitsProcessorList([watch]), **kwargs,
+                             **watching())
         fork = Fork(tuple(masks.end_ids), model.generation_config.forced_eos_token_id)
         sequences = [seq[1:].tolist() for seq in out]  # the decoder's start token dropped
         best = watch.rows()

@@ -6,6 +6,7 @@ window, all groups of all texts batched together, and joined back: nothing is cu
 
 from __future__ import annotations
 
+from ..budget import owned_by, watching
 from ..config import Generation
 from ..engine import ACTIVATION_BYTES, decoding_bytes, length_sorted_batches
 from ..lengths import TokenBudget, translation_budget
@@ -75,7 +76,8 @@ class Seq2SeqTranslator:
             spends = [self.budget(lengths[i]) for i in batch]
             max_new = max(spend.max_new_tokens for spend in spends)
             keep = [spend.max_new_tokens if spend.exact else None for spend in spends]
-            done = self.generate([segments[i] for i in batch], src, tgt, max_new, keep)
+            with owned_by([owners[i] for i in batch]):  # --doc-timeout: whose rows these are
+                done = self.generate([segments[i] for i in batch], src, tgt, max_new, keep)
             for i, generated in zip(batch, done, strict=True):
                 outputs[i] = generated.text
             release_memory()
@@ -108,7 +110,7 @@ class Seq2SeqTranslator:
             kwargs.update(forced_length_kwargs(max(exact)))
         kwargs, masks = in_place(model.generation_config, kwargs, start=1)
         with torch.inference_mode():
-            out = model.generate(**enc, **kwargs, **extra,
+            out = model.generate(**enc, **kwargs, **extra, **watching(),
                                  logits_processor=LogitsProcessorList([masks]))
         # Greedy rows are independent: the first N tokens of a longer forced run are the
         # run forced to N, so each segment keeps exactly its own forced length.
