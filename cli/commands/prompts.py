@@ -251,7 +251,7 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings):
         return kind, lambda preset: ""
     kind = kind_of(name, path, settings.model_kind)
     check_fits(kind, settings, name)
-    config = read_config(path)
+    config = read_config(path, name)
     return kind, TaskPrefixes(SimpleNamespace(
         model_type=config.get("model_type"),
         task_specific_params=config.get("task_specific_params")))
