@@ -140,3 +140,75 @@ def test_a_translator_that_fails_to_load_names_its_direction(cli, tiny_models, t
     assert result.exit_code == 2, result.output
     assert f"--translator de-en={broken}: the model could not be loaded (" in result.stderr
     assert not any(words in result.output for words in NOT_THE_DOCUMENTS), result.output
+
+
+# The cause of exit 134: a thread still inside torch's native code (which runs without
+# the GIL) when the interpreter exits is torn down there, and the C++ runtime aborts
+# ("terminate called without an active exception"). The prefetch thread was a daemon,
+# so a run that ended early (a summariser that failed to load) left it loading the
+# translators. Here a load that keeps torch busy stands in for from_pretrained.
+EXIT_WHILE_LOADING = """
+import sys, time
+import torch
+import summarise.models.runtime as runtime
+from summarise.config import Settings
+from summarise.models import ModelRegistry
+
+def busy_load(ref, generation, allow_pickle=False):
+    square = torch.randn(400, 400)
+    for _ in range(150):
+        square @ square
+    print("loaded", ref.path.name, flush=True)
+    return ref.name
+
+runtime.load = busy_load
+first, second = sys.argv[1:3]
+registry = ModelRegistry(Settings(translators={"de-en": first, "en-de": second}))
+registry.prefetch([first, second])
+time.sleep(0.2)
+print("main exits", flush=True)
+"""
+
+
+def test_exiting_while_a_model_loads_in_the_background_does_not_abort(tiny_models):
+    import os
+    import subprocess
+    import sys
+
+    names = [tiny_models["marian-de-en"], tiny_models["marian-en-de"]]
+    proc = subprocess.run([sys.executable, "-c", EXIT_WHILE_LOADING, *map(str, names)],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert proc.returncode == 0, (proc.returncode, proc.stderr[-500:])
+    assert "terminate called" not in proc.stderr
+    # The exit waited for the loads asked for (with the daemon thread: 134, 3 of 3 here).
+    assert sorted(proc.stdout.splitlines()) == ["loaded marian-de-en", "loaded marian-en-de",
+                                                "main exits"], proc.stdout
+
+
+def test_loads_dropped_from_the_queue_load_when_they_are_needed(tiny_models, monkeypatch):
+    import threading
+
+    import summarise.models.runtime as runtime
+    from summarise.config import Settings
+    from summarise.models import ModelRegistry
+
+    first, second = str(tiny_models["marian-de-en"]), str(tiny_models["marian-en-de"])
+    started, release, loaded = threading.Event(), threading.Event(), []
+
+    def held_load(ref, generation, allow_pickle=False):
+        started.set()
+        release.wait(60)
+        loaded.append(ref.name)
+        return ref.name
+
+    monkeypatch.setattr(runtime, "load", held_load)
+    registry = ModelRegistry(Settings(translators={"de-en": first, "en-de": second}))
+    registry.prefetch([first, second])
+    assert started.wait(60)
+    registry.stop_prefetching()  # second is dropped; first is loading and finishes
+    release.set()
+    assert registry._load(first) == first
+    assert registry._load(second) == second  # loaded now, in this thread
+    assert loaded == [first, second]
+    assert registry.loaded_names() == [first, second]

@@ -237,7 +237,7 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings):
     the model's config, as a run takes it), from its files or name."""
     from types import SimpleNamespace
 
-    from ..models.kinds import a_kind, check_fits, guess_kind, kind_of, read_config
+    from ..models.kinds import a_kind, check_fits, guess_kind, read_config
     from ..models.seq2seq import TaskPrefixes
 
     name = settings.summariser
@@ -249,8 +249,7 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings):
                       f"{a_kind(kind)} (set --model-kind if that is wrong)")
         check_fits(kind, settings, name)
         return kind, lambda preset: ""
-    kind = kind_of(name, path, settings.model_kind)
-    check_fits(kind, settings, name)
+    kind = registry.summariser_kind()  # its files checked as a run checks them
     config = read_config(path, name)
     return kind, TaskPrefixes(SimpleNamespace(
         model_type=config.get("model_type"),

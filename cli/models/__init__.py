@@ -11,7 +11,7 @@ from ..errors import SummariseError, UsageError
 from ..isolation import is_out_of_memory
 from .base import Generated, Summariser, Translator
 from .hub import SUMMARISER_FLAG, ModelRef, resolve, with_value
-from .modelfiles import DAMAGED, check_files, check_translator_role
+from .modelfiles import check_files, check_translator_role
 
 __all__ = ["Generated", "ModelRegistry", "Summariser", "Translator"]
 
@@ -200,8 +200,10 @@ class ModelRegistry:
                     raise
                 reason = " ".join(str(exc).split())[:200] or "no message"
                 raise UsageError(f"{with_value(self.flag_for(name), name)}: the model could "
-                                 f"not be loaded ({type(exc).__name__}: {reason}); "
-                                 f"{DAMAGED}") from exc
+                                 f"not be loaded ({type(exc).__name__}: {reason}); its "
+                                 "files may be damaged, incomplete or not match its "
+                                 "config.json: download it again or pass another model"
+                                 ) from exc
         return self._loaded[name]
 
     def _read_model(self, name: str):
