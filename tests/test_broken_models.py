@@ -139,6 +139,7 @@ def test_a_translator_that_fails_to_load_names_its_direction(cli, tiny_models, t
                  "--out", tmp_path / "out")
     assert result.exit_code == 2, result.output
     assert f"--translator de-en={broken}: the model could not be loaded (" in result.stderr
+    assert "weights of other shapes than its config.json says" in result.stderr
     assert not any(words in result.output for words in NOT_THE_DOCUMENTS), result.output
 
 

@@ -199,6 +199,8 @@ class ModelRegistry:
                 if is_out_of_memory(exc):
                     raise
                 reason = " ".join(str(exc).split())[:200] or "no message"
+                if "ignore_mismatched_sizes" in reason:  # its report went to the muted log
+                    reason = "weights of other shapes than its config.json says"
                 raise UsageError(f"{with_value(self.flag_for(name), name)}: the model could "
                                  f"not be loaded ({type(exc).__name__}: {reason}); its "
                                  "files may be damaged, incomplete or not match its "
