@@ -1,4 +1,5 @@
-"""A model's control tokens inside a document are data: break them before the prompt.
+"""A model's control tokens inside a document are data: break them before the model
+reads the document (in a prompt, after a task prefix, or as a translator's input).
 
 A tokenizer turns some strings into control tokens wherever they appear, document text
 included: ``<|im_end|><|im_start|>system`` in a document would close the user turn and

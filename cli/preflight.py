@@ -62,8 +62,7 @@ def check_prompt(settings) -> None:
 
 
 def _resolve_translator(registry, direction: str) -> None:
-    src, tgt = direction.split("-")
-    registry.ref(registry.translator_name(src, tgt))
+    registry.check_translator(*direction.split("-"))
 
 
 def _lines(check) -> list[str]:

@@ -16,7 +16,7 @@ import typer
 
 from .. import options as opt
 from ..console import Reporter
-from ..controltokens import control_markers
+from ..controltokens import control_markers, neutralise
 from ..errors import DocumentError, ModelUnavailable, UsageError
 from ..lengths import LengthPreset
 from ..plan import SOURCE, SUMMARISER
@@ -145,7 +145,7 @@ def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text
     registry = ModelRegistry(settings, download=False)
     kind, prefix = _kind_for_dry_run(reporter, registry, settings)
     template = template_for(settings, kind) if kind != "seq2seq" else None
-    tokenizer = _local_tokenizer(reporter, registry, settings) if template else None
+    tokenizer = _local_tokenizer(reporter, registry, settings, template is not None)
     markers = control_markers(tokenizer) if tokenizer is not None else ()
     pipeline = Pipeline(settings, registry)
     failed = 0
@@ -173,18 +173,20 @@ def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text
     return 1 if failed else 0
 
 
-def _local_tokenizer(reporter: Reporter, registry, settings):
+def _local_tokenizer(reporter: Reporter, registry, settings, prompted: bool):
     """The summariser's tokenizer when it is on this machine (no weights), else None.
 
-    It names the model's control tokens, broken in documents as in a real run, and
-    renders the chat template, so the dry run prints exactly what the model reads.
+    It names the model's control tokens, broken in documents as in a real run (plain
+    summarisers included), and renders the chat template, so the dry run prints exactly
+    what the model reads. ``prompted``: the model takes a prompt (chat, instruct).
     """
     try:
         path = registry.ref(settings.summariser).path
     except ModelUnavailable:
         reporter.warn(f"{settings.summariser}: its tokenizer is not on this machine, so the "
-                      "prompts below show the document before the model's own control "
-                      "tokens in it are broken, and without the chat template around them")
+                      "inputs below show the document before the model's own control "
+                      "tokens in it are broken"
+                      + (", and without the chat template around them" if prompted else ""))
         return None
     from ..models.runtime import load_tokenizer
 
@@ -217,12 +219,13 @@ def _print_prompts(item, src: str, plan, step, settings, template, kind: str, pr
     else:
         name = settings.translators.get(f"{src}-{step.reads_lang}", "the translator")
         text = f"[the document translated from {src} to {step.reads_lang} by {name}]"
+    plain = neutralise(text, markers) if step.reads == SOURCE else text
     for preset in presets:
         header = (f"{item.id} · {src} → {step.writes} · {preset.name} "
                   f"({preset.describe()}) · {plan.outcome(step)}")
-        if template is None:
+        if template is None:  # as Seq2SeqSummariser.inputs gives it to the model
             print(format_prompt(header + f" · {settings.summariser} takes no prompt",
-                                RenderedPrompt("", prefix(preset) + text), "seq2seq"))
+                                RenderedPrompt("", prefix(preset) + plain), "seq2seq"))
         else:
             prompt = template.render(text, step.writes, step.reads_lang, preset, markers)
             print(format_prompt(header + f" · prompt {template.name} ({template.origin})",
@@ -234,7 +237,7 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings):
     the model's config, as a run takes it), from its files or name."""
     from types import SimpleNamespace
 
-    from ..models.kinds import a_kind, check_fits, guess_kind, kind_of, read_config
+    from ..models.kinds import a_kind, check_fits, guess_kind, read_config
     from ..models.seq2seq import TaskPrefixes
 
     name = settings.summariser
@@ -246,9 +249,8 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings):
                       f"{a_kind(kind)} (set --model-kind if that is wrong)")
         check_fits(kind, settings, name)
         return kind, lambda preset: ""
-    kind = kind_of(name, path, settings.model_kind)
-    check_fits(kind, settings, name)
-    config = read_config(path)
+    kind = registry.summariser_kind()  # its files checked as a run checks them
+    config = read_config(path, name)
     return kind, TaskPrefixes(SimpleNamespace(
         model_type=config.get("model_type"),
         task_specific_params=config.get("task_specific_params")))

@@ -219,6 +219,7 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
     except KeyboardInterrupt:  # the second signal (or a Ctrl-C without our handler): now
         stopped_by.append(signalled() or signal.SIGINT)
     finally:
+        registry.stop_prefetching()  # an early end waits only for the load in progress
         if target:  # what finished is on record even when a model fails mid-run
             target.save_manifest(models=models(),
                                  status="interrupted" if stopped_by else "finished")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import queue
 import threading
-from concurrent.futures import Future
+from collections import deque
+from concurrent.futures import CancelledError, Future
 
 from ..config import Settings
-from ..errors import UsageError
+from ..errors import SummariseError, UsageError
+from ..isolation import is_out_of_memory
 from .base import Generated, Summariser, Translator
-from .hub import ModelRef, resolve
+from .hub import SUMMARISER_FLAG, ModelRef, resolve, with_value
+from .modelfiles import check_files, check_translator_role
 
 __all__ = ["Generated", "ModelRegistry", "Summariser", "Translator"]
 
@@ -54,7 +56,7 @@ class ModelRegistry:
         self._loaded: dict[str, object] = {}
         self._loading: dict[str, Future] = {}  # names being loaded in the background
         self._lock = threading.Lock()
-        self._queue: queue.Queue[str] = queue.Queue()
+        self._queue: deque[str] = deque()  # names to prefetch, under the lock
         self._worker: threading.Thread | None = None
         self._summariser: Summariser | None = None
         self._translators: dict[str, Translator] = {}
@@ -81,40 +83,68 @@ class ModelRegistry:
         return name
 
     def summariser_kind(self) -> str:
-        """seq2seq, instruct or chat, from the model's files (no weights loaded); refuses a
-        strategy or prompt option that kind cannot honour."""
+        """seq2seq, instruct or chat, from the model's files (no weights loaded: its JSON
+        files and safetensors headers are checked); refuses a model that is no summariser,
+        and a strategy or prompt option its kind cannot honour."""
         from .kinds import check_fits, kind_of
 
         name = self.settings.summariser
-        kind = kind_of(name, self.ref(name).path, self.settings.model_kind)
+        path = self.ref(name).path
+        check_files(path, with_value(SUMMARISER_FLAG, name))
+        kind = kind_of(name, path, self.settings.model_kind)
         check_fits(kind, self.settings, name)
         return kind
+
+    def check_translator(self, src: str, tgt: str) -> None:
+        """The translator for ``src``-``tgt`` is there, readable and a translation model
+        (no weights loaded)."""
+        name = self.translator_name(src, tgt)
+        label = with_value(f"--translator {src}-{tgt}=", name)
+        check_translator_role(check_files(self.ref(name).path, label), label)
 
     def prefetch(self, names: list[str]) -> None:
         """Load ``names`` in a background thread, one after the other, so that importing
         torch and reading the weights overlap with what the caller does meanwhile (reading
         files, detecting languages, the summariser's first batch). ``_load`` waits for a
         model being fetched; a loading error is raised there, where the model is needed.
-        The thread is a daemon: a run that ends early does not wait for it."""
+
+        The thread ends as soon as nothing is left to load, and is not a daemon: a
+        daemon thread still inside torch or the tokenizer's native code when the
+        interpreter exits is torn down mid-call, and the C++ runtime aborts the process
+        ("terminate called without an active exception", exit 134). So exiting waits
+        for the load in progress; ``stop_prefetching`` drops the ones still queued."""
         with self._lock:
             names = [n for n in dict.fromkeys(names)
                      if n not in self._loaded and n not in self._loading]
             for name in names:
                 self._loading[name] = Future()
-                self._queue.put(name)
-            if names and self._worker is None:
-                self._worker = threading.Thread(target=self._prefetch_loop, daemon=True,
+                self._queue.append(name)
+            if self._queue and self._worker is None:
+                self._worker = threading.Thread(target=self._prefetch_loop,
                                                 name="summarise-prefetch")
                 self._worker.start()
 
     def _prefetch_loop(self) -> None:
         while True:
-            name = self._queue.get()
-            future = self._loading[name]
+            with self._lock:
+                if not self._queue:
+                    self._worker = None
+                    return
+                name = self._queue.popleft()
+                future = self._loading[name]
             try:
                 future.set_result(self._load_now(name))
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
                 future.set_exception(exc)
+                if isinstance(exc, SummariseError):
+                    self.stop_prefetching()  # the run ends with this error: load no more
+
+    def stop_prefetching(self) -> None:
+        """Drop the loads still queued (a later ``_load`` of one loads it then), so that a
+        run ending early waits at most for the load already in progress."""
+        with self._lock:
+            while self._queue:
+                self._loading.pop(self._queue.popleft()).cancel()
 
     def prefetch_summariser(self) -> None:
         self.prefetch([self.settings.summariser])
@@ -133,13 +163,19 @@ class ModelRegistry:
         error is raised where that model is used), so that ``--doc-timeout`` does not
         count loading against the first documents."""
         for future in list(self._loading.values()):
-            future.exception()
+            try:
+                future.exception()
+            except CancelledError:  # dropped: loads when it is used
+                pass
 
     def _load(self, name: str):
         future = self._loading.get(name)
         if future is None:
             return self._load_now(name)
-        loaded = future.result()
+        try:
+            loaded = future.result()
+        except CancelledError:  # dropped from the queue before it started
+            return self._load_now(name)
         # torch's thread count and grad mode are per thread: the thread that runs the
         # model gets the settings that loading gave the prefetch thread.
         import torch
@@ -151,19 +187,36 @@ class ModelRegistry:
         return loaded
 
     def _load_now(self, name: str):
+        """Load ``name``; a failure that is the model's, not the run's, becomes one
+        ``UsageError`` naming the flag that chose it, so that it ends the run instead of
+        failing every document (``isolation`` retries only what is no ``SummariseError``)."""
+        if name not in self._loaded:
+            try:
+                self._loaded[name] = self._read_model(name)
+            except (SummariseError, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                if is_out_of_memory(exc):
+                    raise
+                reason = " ".join(str(exc).split())[:200] or "no message"
+                if "ignore_mismatched_sizes" in reason:  # its report went to the muted log
+                    reason = "weights of other shapes than its config.json says"
+                raise UsageError(f"{with_value(self.flag_for(name), name)}: the model could "
+                                 f"not be loaded ({type(exc).__name__}: {reason}); its "
+                                 "files may be damaged, incomplete or not match its "
+                                 "config.json: download it again or pass another model"
+                                 ) from exc
+        return self._loaded[name]
+
+    def _read_model(self, name: str):
         from .runtime import load, set_threads
 
-        if name not in self._loaded:
-            set_threads(self.settings.generation.threads)
-            if self.settings.generation.backend == "ctranslate2":
-                from . import ct2
+        set_threads(self.settings.generation.threads)
+        if self.settings.generation.backend == "ctranslate2":
+            from . import ct2
 
-                self._loaded[name] = ct2.load(self.ref(name), self.settings.generation,
-                                              self.notify)
-            else:
-                self._loaded[name] = load(self.ref(name), self.settings.generation,
-                                          self.settings.allow_pickle)
-        return self._loaded[name]
+            return ct2.load(self.ref(name), self.settings.generation, self.notify)
+        return load(self.ref(name), self.settings.generation, self.settings.allow_pickle)
 
     def summariser(self) -> Summariser:
         if self._summariser is None:

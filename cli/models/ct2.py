@@ -234,7 +234,7 @@ class CT2Summariser(Seq2SeqSummariser):
 
     def _pieces(self, texts: list[str], prefix: str) -> list[list[str]]:
         tokenizer = self.loaded.tokenizer
-        encoded = tokenizer([prefix + t for t in texts], truncation=True,
+        encoded = tokenizer(self.inputs(texts, prefix), truncation=True,
                             max_length=self.max_input_tokens)["input_ids"]
         return [self.loaded.tokens(ids) for ids in encoded]
 

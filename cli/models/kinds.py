@@ -21,6 +21,8 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..plan import plain_summariser_refused, possible_plans
+from .hub import SUMMARISER_FLAG, with_value
+from .modelfiles import check_summariser_role, model_config
 
 KINDS = ("seq2seq", "instruct", "chat")
 # Architectures whose config.json may not say is_encoder_decoder explicitly.
@@ -38,12 +40,10 @@ def a_kind(kind: str) -> str:
     return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} model"
 
 
-def read_config(path: Path) -> dict:
-    """The model's config.json as a dict ({} when it has none)."""
-    try:
-        return json.loads((path / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+def read_config(path: Path, name: str) -> dict:
+    """The summariser's config.json as a dict; a folder without one, or one that is not
+    JSON, is a ``UsageError`` naming ``--summariser`` (not a model of some other kind)."""
+    return model_config(path, with_value(SUMMARISER_FLAG, name))
 
 
 def is_encoder_decoder(config: dict) -> bool:
@@ -96,8 +96,10 @@ def guess_kind(name: str, requested: str = "auto") -> str:
 
 
 def kind_of(name: str, path: Path, requested: str = "auto") -> str:
-    """The kind of the model in ``path`` (named ``name`` by the user), checked for use."""
-    config = read_config(path)
+    """The kind of the model in ``path`` (named ``name`` by the user), checked for use
+    as the summariser."""
+    config = read_config(path, name)
+    check_summariser_role(config, with_value(SUMMARISER_FLAG, name))
     kind = detect_kind(config, (name, str(path)), requested)
     if kind == "chat" and not has_chat_template(path):
         raise UsageError(

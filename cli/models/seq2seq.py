@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..budget import owned_by, watching
 from ..config import Generation
+from ..controltokens import control_markers, neutralise
 from ..engine import decoding_bytes, length_sorted_batches
 from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
 from .base import Generated
@@ -121,9 +122,16 @@ class Seq2SeqSummariser:
         # The longest summary the model was trained to write (None: not documented);
         # longer lengths are written from the document's parts (``outputparts``).
         self.trained_output_tokens = self.profile.output_tokens
+        self.markers = control_markers(self.tokenizer)
+
+    def inputs(self, texts: list[str], prefix: str) -> list[str]:
+        """What the model reads: the task prefix, then the document with the tokenizer's
+        own control strings broken (``</s>`` in a document would end mT5's input there,
+        ``<extra_id_0>`` would be a sentinel), as chat and instruct models get it."""
+        return [prefix + neutralise(text, self.markers) for text in texts]
 
     def count_tokens(self, texts: list[str]) -> list[int]:
-        encoded = self.loaded.tokenizer([self.prefix + t for t in texts])["input_ids"]
+        encoded = self.loaded.tokenizer(self.inputs(texts, self.prefix))["input_ids"]
         return [len(ids) for ids in encoded]
 
     def by_prefix(self, presets: list[LengthPreset]) -> dict[str, list[int]]:
@@ -160,8 +168,9 @@ class Seq2SeqSummariser:
 
         tokenizer, model = self.loaded.tokenizer, self.loaded.model
         for prefix, wanted in by_prefix.items():
-            enc = tokenizer([prefix + texts[i] for i in batch], return_tensors="pt",
-                            padding=True, truncation=True, max_length=self.max_input_tokens)
+            enc = tokenizer(self.inputs([texts[i] for i in batch], prefix),
+                            return_tensors="pt", padding=True, truncation=True,
+                            max_length=self.max_input_tokens)
             enc = enc.to(self.loaded.device)
             with torch.inference_mode():
                 hidden = encode(model, enc)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..budget import owned_by, watching
 from ..config import Generation
+from ..controltokens import control_markers, neutralise
 from ..engine import ACTIVATION_BYTES, decoding_bytes, length_sorted_batches
 from ..lengths import TokenBudget, translation_budget
 from ..segment import pack_sentences
@@ -42,6 +43,7 @@ class Seq2SeqTranslator:
         self.name = loaded.ref.name
         self.window = input_window(loaded, self.profile)
         self.segment_tokens = max(8, self.window // INPUT_SHARE)
+        self.markers = control_markers(loaded.tokenizer)
 
     def _codes(self) -> dict[str, str] | None:
         cls = type(self.loaded.tokenizer).__name__
@@ -60,8 +62,11 @@ class Seq2SeqTranslator:
         return pack_sentences(text, src, content, self.segment_tokens - specials)
 
     def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
+        """``texts`` in ``tgt``; the tokenizer's control strings in them (``</s>``,
+        ``<pad>``...) are broken first, so they translate as text instead of ending or
+        padding the input."""
         owners, segments = [], []
-        for index, text in enumerate(texts):
+        for index, text in enumerate(neutralise(t, self.markers) for t in texts):
             for segment in self.segments(text, src):
                 owners.append(index)
                 segments.append(segment)
