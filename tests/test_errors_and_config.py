@@ -124,3 +124,70 @@ def test_validate_reads_no_files_and_runs_once(tmp_path, monkeypatch):
     fresh.validate()
     fresh.validate()
     assert checked == list(fresh.translators)  # each direction once, not twice
+
+
+def test_following_the_lengths_hint_gives_a_working_config(tmp_path):
+    from summarise.layers import ModelOptions, settings_from_options
+
+    config = tmp_path / "c.toml"
+    config.write_text("[lengths]\nshort = { words = 20 }\n", encoding="utf-8")
+    settings = settings_from_options(ModelOptions(config=config))
+    assert (settings.presets["short"].words, settings.presets["short"].sentences) == (20, 1)
+
+
+@pytest.mark.parametrize("key, flag", [("beams", "--beams"), ("batch_size", "--batch-size"),
+                                       ("threads", "--threads")])
+def test_a_config_file_and_a_flag_accept_the_same_range(cli, tmp_path, key, flag):
+    from summarise.config_schema import SCHEMA
+
+    smallest = SCHEMA["generation"][key].min
+    config = tmp_path / "c.toml"
+    for value, accepted in ((smallest - 1, False), (smallest, True)):
+        config.write_text(f"[generation]\n{key} = {value}\n", encoding="utf-8")
+        from_file = cli("config", "show", "--config", config)
+        from_flag = cli("config", "show", flag, str(value))
+        assert (from_file.exit_code == 0) == accepted, from_file.output
+        assert (from_flag.exit_code == 0) == accepted, from_flag.output
+        if not accepted:
+            assert from_file.exit_code == from_flag.exit_code == 2
+            assert f"{key} = {value}" in from_file.stderr and str(config) in from_file.stderr
+
+
+def test_a_library_caller_gets_the_same_range(tmp_path):
+    from summarise import Settings
+    from summarise.config import Generation
+    from summarise.errors import UsageError
+
+    with pytest.raises(UsageError, match="beams = 0: use 1 or more"):
+        Settings(generation=Generation(beams=0)).validate()
+
+
+def test_config_show_has_headers_the_files_it_looked_for_and_true_origins(cli, tmp_path):
+    # beams = 1 and dtype = "auto" are the defaults: set in a file, they come from the file.
+    (tmp_path / "summarise.toml").write_text(
+        '[generation]\nbeams = 1\ndtype = "auto"\n[models]\n'
+        'translators = { de-en = "Helsinki-NLP/opus-mt-de-en" }\n', encoding="utf-8")
+    result = cli("config", "show", "--threads", "2")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    user_file = tmp_path / "xdg" / "summarise" / "config.toml"
+    assert lines[0].startswith("config files looked for")
+    assert lines[1].strip() == f"{user_file}  (not found)"
+    assert lines[2].strip() == "summarise.toml  (found)"
+    header = next(line for line in lines if line.startswith("SETTING"))
+    assert header.split() == ["SETTING", "VALUE", "FROM"]
+    rows = {line.split()[0]: line.split(None, 2)[1:] for line in lines[lines.index(header) + 1:]}
+    assert rows["generation.beams"] == ["1", "summarise.toml"]
+    assert rows["generation.dtype"] == ["auto", "summarise.toml"]
+    assert rows["translators.de-en"] == ["Helsinki-NLP/opus-mt-de-en", "summarise.toml"]
+    assert rows["translators.en-de"] == ["Helsinki-NLP/opus-mt-en-de", "default"]
+    assert rows["generation.threads"] == ["2", "flag --threads"]
+    assert rows["generation.device"] == ["auto", "default"]
+
+
+def test_a_flag_or_preset_that_repeats_a_value_is_still_its_origin(cli):
+    rows = json.loads(cli("config", "show", "--beams", "1", "--preset", "fast",
+                          "--format", "json").stdout)
+    assert rows["generation.beams"] == {"value": 1, "from": "flag --beams"}
+    assert rows["summariser"]["from"] == "preset fast"  # the default model, named again
+    assert rows["translators.de-en"]["from"] == "preset fast"

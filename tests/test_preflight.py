@@ -147,6 +147,14 @@ def test_out_is_made_when_missing(tmp_path):
     ('[generation]\nbeams = "two"\n', "beams", ["'two'", "a string", "expected an integer"]),
     ('[run]\nstrategy = "fast"\n', "strategy", ["'fast'", "summarise-then-translate"]),
     ('[lengths]\nshort = { words = "many" }\n', "short.words", ["expected a positive"]),
+    # The ranges the flags have: beams = 0 used to pass and fail every document later.
+    ('[generation]\nbeams = 0\n', "beams = 0", ["too small", "use 1 or more"]),
+    ('[generation]\nthreads = 0\n', "threads = 0", ["use 1 or more"]),
+    ('[generation]\nbatch_size = -2\n', "batch_size = -2", ["use 1 or more"]),
+    ('[generation]\nno_repeat_ngram_size = -1\n', "no_repeat_ngram_size", ["use 0 or more"]),
+    # A misspelt table points to the README's top-level [lengths], not to [run]'s key.
+    ('[lenghts]\nshort = { words = 20 }\n', "lenghts", ["did you mean [lengths]?"]),
+    ('lenghts = ["short"]\n', "lenghts", ["did you mean lengths under [run]?"]),
 ])
 def test_config_mistakes_are_exit_2_naming_the_key(tmp_path, toml, key, words):
     (tmp_path / "summarise.toml").write_text(toml, encoding="utf-8")
