@@ -56,13 +56,38 @@ def test_ctrl_c_outside_a_batch_exits_130(cli, monkeypatch):
     ("extract", "{missing}", "--quiet"),
     ("extract", "-q", "{missing}"),
 ])
-def test_quiet_is_accepted_anywhere_and_hides_warnings(cli, tmp_path, args):
+def test_quiet_is_accepted_anywhere_hides_warnings_but_not_failures(cli, tmp_path, args):
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     loud = cli("extract", empty)
-    assert loud.exit_code == 1 and "warning" in loud.stderr
+    assert loud.exit_code == 1 and "warning: 1 of 1 document(s)" in loud.stderr
     quiet = cli(*(str(empty) if a == "{missing}" else a for a in args))
-    assert quiet.exit_code == 1 and quiet.stderr == ""
+    # exit 1 needs its reason even with -q: one line per failed document, nothing else
+    [line] = quiet.stderr.splitlines()
+    assert quiet.exit_code == 1 and line.startswith(f"error: {empty}")
+
+
+def test_quiet_run_names_each_failed_document(cli, tmp_path, model_args):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("empty.txt", "blank.txt"):
+        (inputs / name).write_text("" if name == "empty.txt" else " \n", encoding="utf-8")
+    result = cli("-q", inputs, *model_args, "--lang", "de", "--length", "short",
+                 "--out", tmp_path / "out")
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("error: ") for line in lines), lines
+    assert {name for name in ("empty.txt", "blank.txt") for line in lines if name in line} \
+        == {"empty.txt", "blank.txt"}
+
+
+@pytest.mark.parametrize("args", [(), ("run",), ("-q",), ("run", "--lang", "de")])
+def test_no_path_is_a_short_usage_error_not_the_whole_help(cli, args):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert "Missing argument 'PATH'" in result.output
+    assert len(result.output.splitlines()) <= 6 and "--summariser" not in result.output
 
 
 def test_a_path_after_a_global_flag_still_runs_the_default_command(cli, tiny_models):

@@ -159,3 +159,22 @@ def test_an_html_file_reads_without_a_converter_failure(tmp_path):
     (document,) = read_source(Source(page, "page"))
     assert isinstance(document, Document)
     assert "Straßenbahnlinien" in document.text and NAV not in document.text
+
+
+def test_the_html_clean_extra_warning_of_an_old_pip_is_only_a_name_mismatch():
+    """jusText (under trafilatura) asks for ``lxml[html_clean]``; lxml's metadata names the
+    extra ``html-clean`` (PEP 685 normalised), which pip before PEP 685 support (Python
+    3.11's bundled 23.2) does not match, warning "does not provide the extra". The extra
+    only adds lxml_html_clean, which summarise declares itself, so nothing is missing."""
+    import importlib.metadata as metadata
+
+    justext = [r for r in metadata.requires("justext") or [] if r.startswith("lxml")]
+    assert any(re.match(r"lxml\[html[-_]clean\]", r) for r in justext), justext
+    lxml_meta = metadata.metadata("lxml")
+    extras = {_normalised(e) for e in lxml_meta.get_all("Provides-Extra") or []}
+    assert "html-clean" in extras
+    adds = [r for r in lxml_meta.get_all("Requires-Dist") or [] if "html" in r and "clean" in r]
+    assert [_normalised(re.match(r"[A-Za-z0-9._-]+", r).group()) for r in adds] == [
+        "lxml-html-clean"]
+    assert "lxml-html-clean" in _requirements_by_extra()[""]
+    importlib.import_module("lxml_html_clean")
