@@ -120,7 +120,8 @@ def layered_settings(options: ModelOptions) -> tuple[Settings, dict[str, str]]:
     nested = {k.split(".", 1)[1]: v for k, v in changes.items() if k.startswith("generation.")}
     plain = {k: v for k, v in changes.items() if k not in nested and "." not in k}
     flagged = replace(settings, **plain, generation=replace(settings.generation, **nested))
-    named = set(changes) - {"translators"}
+    # --prompt clears prompt_file (and the reverse): the cleared one is not what was named
+    named = {key for key, value in changes.items() if key != "translators" and value is not None}
     named |= {f"translators.{d}" for d in parse_translator_options(list(options.translator))}
     for key in _changed(settings, flagged) | named:
         top = key.split(".")[0]

@@ -216,3 +216,6 @@ def test_a_flag_or_preset_that_repeats_a_value_is_still_its_origin(cli):
     assert rows["generation.beams"] == {"value": 1, "from": "flag --beams"}
     assert rows["summariser"]["from"] == "preset fast"  # the default model, named again
     assert rows["translators.de-en"]["from"] == "preset fast"
+    named = json.loads(cli("config", "show", "--prompt", "chat", "--format", "json").stdout)
+    assert named["prompt"]["from"] == "flag --prompt"
+    assert named["prompt_file"] == {"value": None, "from": "default"}  # not a flag given
