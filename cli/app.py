@@ -46,7 +46,9 @@ class DefaultGroup(TyperGroup):
     def parse_args(self, ctx, args):
         args = global_flags_first(args)
         first = next((a for a in args if a != "--" and a not in opt.VERBOSITY_FLAGS), None)
-        if first is not None and first not in self.commands and first not in (
+        if first is None:  # `summarise` (or `summarise -q`): run's short "missing PATH"
+            args = [*args, DEFAULT_COMMAND]
+        elif first not in self.commands and first not in (
                 "--help", "-h", "--version", "--install-completion", "--show-completion"):
             at = args.index(first)
             args = [*args[:at], DEFAULT_COMMAND, *args[at:]]
@@ -116,7 +118,8 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     Verbosity.start(QUIET if quiet else VERBOSE if verbose or debug else NORMAL, debug)
 
 
-app.command(DEFAULT_COMMAND, help=run_cmd.HELP, no_args_is_help=True)(run_cmd.run)
+# Without PATH, run says so in a usage line (exit 2) instead of printing its whole help.
+app.command(DEFAULT_COMMAND, help=run_cmd.HELP)(run_cmd.run)
 app.add_typer(models_cmd.app, name="models")
 app.command("extract", help=extract_cmd.HELP, no_args_is_help=True)(extract_cmd.extract)
 app.command("eval", help=eval_cmd.HELP)(eval_cmd.eval_command)

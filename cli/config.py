@@ -22,7 +22,15 @@ import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from .config_schema import BACKENDS, DTYPES, LANGS, MODEL_KINDS, QUANTIZE, check_config
+from .config_schema import (
+    BACKENDS,
+    DTYPES,
+    LANGS,
+    MODEL_KINDS,
+    QUANTIZE,
+    SCHEMA,
+    check_config,
+)
 from .errors import PreflightError, UsageError
 from .lengths import PRESETS, LengthPreset
 from .plan import DEFAULT_STRATEGY, Strategy
@@ -111,6 +119,10 @@ class Settings:
             raise UsageError(f"--quantize {self.generation.quantize!r}: use none or int8")
         if self.generation.dtype not in DTYPES:
             raise UsageError(f"--dtype {self.generation.dtype!r}: use auto, fp32, bf16 or fp16")
+        for key, spec in SCHEMA["generation"].items():  # the ranges config files get
+            value = getattr(self.generation, key)
+            if spec.min is not None and value is not None and value < spec.min:
+                raise UsageError(f"generation.{key} = {value}: use {spec.min} or more")
         if self.model_kind not in MODEL_KINDS:
             raise UsageError(f"--model-kind {self.model_kind!r}: use one of "
                              f"{', '.join(MODEL_KINDS)}")
@@ -149,14 +161,20 @@ def parse_translator_options(values: list[str]) -> dict[str, str]:
     return result
 
 
-def config_files(explicit: Path | None = None) -> list[Path]:
+def config_candidates(explicit: Path | None = None) -> list[Path]:
+    """Every place a config file is looked for, in the order they apply (later wins)."""
     base = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
     candidates = [base / "summarise" / "config.toml", Path("summarise.toml")]
     if explicit is not None:
         if not explicit.is_file():
             raise UsageError(f"--config {explicit}: no such file")
         candidates.append(explicit)
-    return [p for p in candidates if p.is_file()]
+    return candidates
+
+
+def config_files(explicit: Path | None = None) -> list[Path]:
+    """The config files that exist, in the order they apply."""
+    return [p for p in config_candidates(explicit) if p.is_file()]
 
 
 def load_settings(explicit: Path | None = None) -> Settings:
@@ -208,6 +226,29 @@ def apply_config(settings: Settings, data: dict, origin: Path | str = "config") 
         base = Path(origin).parent if isinstance(origin, Path) else Path(".")
         settings = replace(settings, prompt_file=str(base / Path(run["prompt_file"]).expanduser()))
     return settings
+
+
+# The Settings field each config key sets ([generation] keys set generation.KEY).
+FIELD_OF_KEY = {("models", "summariser"): "summariser", ("models", "kind"): "model_kind",
+                ("models", "translators"): "translators", ("run", "langs"): "langs",
+                ("run", "lengths"): "lengths", ("run", "source_lang"): "source_lang",
+                ("run", "strategy"): "strategy", ("run", "prompt"): "prompt",
+                ("run", "prompt_file"): "prompt_file"}
+
+
+def settings_keys_in(data: dict) -> set[str]:
+    """The settings (``layers.flatten``'s dotted names) a checked config file sets, whether
+    or not to the value they already had: that file is where they come from."""
+    keys = {f"presets.{name}" for name in data.get("lengths", {})}
+    keys |= {f"generation.{key}" for key in data.get("generation", {})}
+    for section in ("models", "run"):
+        for key, value in data.get(section, {}).items():
+            field_name = FIELD_OF_KEY[section, key]
+            if field_name == "translators":
+                keys |= {f"translators.{direction}" for direction in value}
+            else:
+                keys.add(field_name)
+    return keys
 
 
 def apply_preset(settings: Settings, name: str | None) -> Settings:

@@ -9,6 +9,7 @@ the type expected, before anything runs.
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 
 from .plan import Strategy
 
@@ -19,20 +20,33 @@ MODEL_KINDS = ("auto", "seq2seq", "instruct", "chat")
 DTYPES = ("auto", "fp32", "bf16", "fp16", "float32", "bfloat16", "float16")
 QUANTIZE = ("none", "int8")
 
-# section -> key -> (expected type, allowed values or None). ``list`` means a list of
-# strings; ``dict`` a table of strings.
-SCHEMA: dict[str, dict[str, tuple[type, tuple | None]]] = {
-    "models": {"summariser": (str, None), "kind": (str, MODEL_KINDS),
-               "translators": (dict, None)},
-    "generation": {"beams": (int, None), "no_repeat_ngram_size": (int, None),
-                   "repetition_penalty": (float, None),
-                   "batch_size": (int, None), "device": (str, None), "dtype": (str, DTYPES),
-                   "threads": (int, None), "force_lengths": (bool, None),
-                   "backend": (str, BACKENDS), "quantize": (str, QUANTIZE)},
-    "run": {"langs": (list, LANGS), "lengths": (list, None),
-            "source_lang": (str, ("auto", *LANGS)),
-            "strategy": (str, tuple(s.value for s in Strategy)),
-            "prompt": (str, None), "prompt_file": (str, None)},
+
+
+@dataclass(frozen=True)
+class Key:
+    """One setting: its type (``list``: a list of strings; ``dict``: a table of strings),
+    the values allowed where the choice is closed, and the smallest number allowed. The
+    command-line flags take their ``min`` from here (``minimum``), so a config file and a
+    flag accept the same values."""
+
+    type: type
+    allowed: tuple | None = None
+    min: int | None = None
+
+
+SCHEMA: dict[str, dict[str, Key]] = {
+    "models": {"summariser": Key(str), "kind": Key(str, MODEL_KINDS),
+               "translators": Key(dict)},
+    "generation": {"beams": Key(int, min=1), "no_repeat_ngram_size": Key(int, min=0),
+                   "repetition_penalty": Key(float),
+                   "batch_size": Key(int, min=1), "device": Key(str),
+                   "dtype": Key(str, DTYPES), "threads": Key(int, min=1),
+                   "force_lengths": Key(bool), "backend": Key(str, BACKENDS),
+                   "quantize": Key(str, QUANTIZE)},
+    "run": {"langs": Key(list, LANGS), "lengths": Key(list),
+            "source_lang": Key(str, ("auto", *LANGS)),
+            "strategy": Key(str, tuple(s.value for s in Strategy)),
+            "prompt": Key(str), "prompt_file": Key(str)},
 }
 LENGTH_KEYS = {"words": int, "sentences": int}  # [lengths] NAME = { words = N, ... }
 SECTIONS = (*SCHEMA, "lengths")
@@ -40,12 +54,18 @@ TYPE_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true
               list: "a list of strings", dict: "a table of strings"}
 
 
+def minimum(section: str, key: str) -> int:
+    """The smallest value ``[section] key`` takes, for the flag that sets the same value."""
+    return SCHEMA[section][key].min
+
+
 def check_config(data: dict) -> list[str]:
     """Every problem in a parsed config file, one line each (empty: all is well)."""
     problems = []
     for section, body in data.items():
         if section not in SECTIONS:
-            problems.append(f"unknown section or key {section!r}{_suggest_anywhere(section)}")
+            problems.append(f"unknown section or key {section!r}"
+                            f"{_suggest_anywhere(section, is_table=isinstance(body, dict))}")
         elif not isinstance(body, dict):
             problems.append(f"{section} = {body!r} must be a [{section}] table")
         elif section == "lengths":
@@ -61,15 +81,17 @@ def _check_value(section: str, key: str, value) -> str | None:
         hint = difflib.get_close_matches(key, known, n=1)
         suggestion = f"; did you mean {hint[0]}?" if hint else f"; known: {', '.join(known)}"
         return f"[{section}] {key} is not a setting{suggestion}"
-    expected, allowed = known[key]
-    if not _is(value, expected):
+    spec = known[key]
+    if not _is(value, spec.type):
         return (f"[{section}] {key} = {_show(value)} is {_type_of(value)}; "
-                f"expected {TYPE_NAMES[expected]}")
-    if allowed is not None:
+                f"expected {TYPE_NAMES[spec.type]}")
+    if spec.allowed is not None:
         items = value if isinstance(value, list) else [value]
-        wrong = [item for item in items if item not in allowed]
+        wrong = [item for item in items if item not in spec.allowed]
         if wrong:
-            return f"[{section}] {key} = {_show(value)}: use {' or '.join(allowed)}"
+            return f"[{section}] {key} = {_show(value)}: use {' or '.join(spec.allowed)}"
+    if spec.min is not None and value < spec.min:
+        return f"[{section}] {key} = {_show(value)} is too small; use {spec.min} or more"
     return None
 
 
@@ -111,12 +133,15 @@ def _show(value) -> str:
     return repr(value) if not isinstance(value, bool) else str(value).lower()
 
 
-def _suggest_anywhere(name: str) -> str:
+def _suggest_anywhere(name: str, is_table: bool) -> str:
     """A top-level typo may be a section (``[model]``) or a key written outside its
-    section (``sumariser = ...``): suggest the nearest of either."""
-    places = {section: f"[{section}]" for section in SECTIONS}
-    places.update({key: f"{key} under [{section}]" for section, keys in SCHEMA.items()
-                   for key in keys})
+    section (``sumariser = ...``): suggest the nearest of either. A name that is both
+    (``lengths``: the top-level ``[lengths]`` table and ``lengths`` under ``[run]``) is
+    the section when the typo was written as a table, the key otherwise."""
+    keys = {key: f"{key} under [{section}]" for section, keys in SCHEMA.items()
+            for key in keys}
+    sections = {section: f"[{section}]" for section in SECTIONS}
+    places = {**keys, **sections} if is_table else {**sections, **keys}
     hint = difflib.get_close_matches(name, places, n=1)
     return f"; did you mean {places[hint[0]]}?" if hint else \
         f"; sections: {', '.join(f'[{s}]' for s in SECTIONS)}"

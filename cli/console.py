@@ -54,6 +54,11 @@ class Reporter:
         if self.level >= NORMAL:
             self.console.print(f"warning: {message}", markup=False, style="yellow")
 
+    def failed(self, message: str) -> None:
+        """A document that could not be done: shown at every level, --quiet included,
+        since it is why the command exits 1."""
+        self.console.print(f"error: {message}", markup=False, style="bold red")
+
     def error(self, message: str) -> None:
         self.console.print(f"error: {message}", markup=False, style="bold red")
 

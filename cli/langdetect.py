@@ -67,3 +67,11 @@ def detect_among(text: str, langs: tuple[str, ...]) -> Detection:
         return Detection(NO_LANGUAGE, 0.0)
     lang, prob = _identifier_among(tuple(sorted(langs))).classify(sample)
     return Detection(lang=lang, confidence=float(prob))
+
+
+def document_language(document) -> Detection:
+    """A document's language as a run takes it: declared (a JSONL record's ``lang``) with
+    the confidence it came with, or else detected from its text."""
+    if document.lang:
+        return Detection(document.lang, document.meta.get("lang_confidence", 1.0))
+    return detect_language(document.text)

@@ -12,12 +12,14 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from .config import (
+    MODEL_PRESETS,
     Settings,
     apply_config,
     apply_preset,
     config_files,
     parse_translator_options,
     read_config_file,
+    settings_keys_in,
 )
 from .errors import UsageError
 
@@ -102,39 +104,52 @@ def settings_from_options(options: ModelOptions) -> Settings:
 def layered_settings(options: ModelOptions) -> tuple[Settings, dict[str, str]]:
     """The settings and, for every value (``flatten``'s keys), the layer that set it:
     ``default``, a config file's path, ``preset NAME`` or ``flag --NAME``. A layer that
-    sets a value to what it already was leaves the earlier origin."""
+    names a setting is its origin even when it sets the value it already had."""
     if options.prompt and options.prompt_file:
         raise UsageError("pass --prompt NAME or --prompt-file PATH, not both")
     settings = Settings()
     origins = dict.fromkeys(flatten(settings), DEFAULT)
     for path in config_files(options.config):
-        settings = _mark(origins, settings, apply_config(settings, read_config_file(path),
-                                                         path), str(path))
+        data = read_config_file(path)
+        settings = _mark(origins, settings, apply_config(settings, data, path), str(path),
+                         settings_keys_in(data))
     if options.preset:
         settings = _mark(origins, settings, apply_preset(settings, options.preset),
-                         f"preset {options.preset}")
+                         f"preset {options.preset}", preset_keys(options.preset))
     changes = options.changes(settings)
     nested = {k.split(".", 1)[1]: v for k, v in changes.items() if k.startswith("generation.")}
     plain = {k: v for k, v in changes.items() if k not in nested and "." not in k}
     flagged = replace(settings, **plain, generation=replace(settings.generation, **nested))
-    before, after = flatten(settings), flatten(flagged)
-    for key, value in after.items():
-        if before.get(key, _UNSET) != value:
-            top = key.split(".")[0]
-            name = key.split(".")[1] if top == "generation" else top
-            origins[key] = "flag " + FLAG_OF.get(name, "--" + name.replace("_", "-"))
+    # --prompt clears prompt_file (and the reverse): the cleared one is not what was named
+    named = {key for key, value in changes.items() if key != "translators" and value is not None}
+    named |= {f"translators.{d}" for d in parse_translator_options(list(options.translator))}
+    for key in _changed(settings, flagged) | named:
+        top = key.split(".")[0]
+        name = key.split(".")[1] if top == "generation" else top
+        origins[key] = "flag " + FLAG_OF.get(name, "--" + name.replace("_", "-"))
     return flagged.validate(), origins
+
+
+def preset_keys(name: str) -> set[str]:
+    """The settings a ``--preset`` names (it also resets the model kind to auto)."""
+    preset = MODEL_PRESETS[name]
+    keys = {"model_kind", *(key for key in preset if key != "translators")}
+    return keys | {f"translators.{d}" for d in preset.get("translators", {})}
 
 
 _UNSET = object()
 
 
-def _mark(origins: dict[str, str], before: Settings, after: Settings, layer: str) -> Settings:
-    """Record ``layer`` as the origin of every value it changed; returns ``after``."""
+def _changed(before: Settings, after: Settings) -> set[str]:
     old = flatten(before)
-    for key, value in flatten(after).items():
-        if old.get(key, _UNSET) != value:
-            origins[key] = layer
+    return {key for key, value in flatten(after).items() if old.get(key, _UNSET) != value}
+
+
+def _mark(origins: dict[str, str], before: Settings, after: Settings, layer: str,
+          named: set[str]) -> Settings:
+    """Record ``layer`` as the origin of every value it names or changed; returns ``after``."""
+    for key in _changed(before, after) | named:
+        origins[key] = layer
     return after
 
 

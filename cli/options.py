@@ -10,6 +10,8 @@ from typing import Annotated, get_type_hints
 
 import typer
 
+from .config_schema import minimum
+
 Langs = Annotated[list[str] | None, typer.Option(
     "--lang", "-l", metavar="LANG",
     help="Output language, de or en; repeat for both. [default: de and en]",
@@ -58,15 +60,16 @@ Dtype = Annotated[str | None, typer.Option(
     help="auto (bf16 where the CPU/GPU is fast at it, else fp32), fp32, bf16, fp16. "
     "[default: auto]", show_default=False)]
 BatchSize = Annotated[int | None, typer.Option(
-    "--batch-size", metavar="N", min=1,
+    "--batch-size", metavar="N", min=minimum("generation", "batch_size"),
     help="Texts per model call. [default: chosen from token counts]",
     show_default=False)]
 Beams = Annotated[int | None, typer.Option(
-    "--beams", metavar="N", min=1,
+    "--beams", metavar="N", min=minimum("generation", "beams"),
     help="Beam search width; 1 is greedy and fastest. [default: the model's profile, else 1]",
     show_default=False)]
 Threads = Annotated[int | None, typer.Option(
-    "--threads", metavar="N", min=1, help="CPU threads. [default: all cores this process may use]",
+    "--threads", metavar="N", min=minimum("generation", "threads"),
+    help="CPU threads. [default: all cores this process may use]",
     show_default=False)]
 Backend = Annotated[str | None, typer.Option(
     "--backend", metavar="BACKEND",

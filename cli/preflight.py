@@ -81,8 +81,8 @@ def check_out_dir(out: Path) -> list[str]:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return [f"--out {out}: cannot make the folder ({exc.strerror}); give a folder you "
-                "can write"]
+        return [f"--out {out}: cannot make the folder ({why_unwritable(out, exc)}); give a "
+                "folder you can write"]
     try:
         fd, probe = tempfile.mkstemp(dir=out, prefix=".summarise-probe-")
         try:
@@ -91,9 +91,44 @@ def check_out_dir(out: Path) -> list[str]:
             os.close(fd)
             os.unlink(probe)
     except OSError as exc:
-        return [f"--out {out}: cannot write there ({exc.strerror}); give a folder you can "
-                "write"]
+        return [f"--out {out}: cannot write there ({why_unwritable(out, exc)}); give a folder "
+                "you can write"]
     return []
+
+
+# File systems through which the kernel shows its state: no place for files, and what they
+# answer to a new file ("No such file or directory" in /proc) says nothing about why.
+KERNEL_FILE_SYSTEMS = {"proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs",
+                       "tracefs", "securityfs", "configfs", "pstore", "bpf", "mqueue",
+                       "hugetlbfs", "fusectl", "binfmt_misc", "efivarfs"}
+
+
+def why_unwritable(path: Path, exc: OSError) -> str:
+    """What stops a file being written at ``path``, in words a user can act on."""
+    kind = file_system_type(path)
+    if kind in KERNEL_FILE_SYSTEMS:
+        return f"it is on the kernel's {kind} file system, which holds no ordinary files"
+    return exc.strerror or str(exc)
+
+
+def file_system_type(path: Path, mounts: Path = Path("/proc/self/mounts")) -> str | None:
+    """The type of the file system ``path`` is on, from the longest mount point above it
+    (Linux); None where the mount table cannot be read."""
+    try:
+        table = mounts.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    target = os.path.realpath(path)
+    best, kind = "", None
+    for line in table:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind
 
 
 def input_languages(settings, sources, text_field: str = "text") -> tuple[str, ...]:

@@ -61,9 +61,9 @@ def test_bad_files_are_listed_on_stderr_and_the_rest_is_printed(cli, tmp_path):
     result = cli("extract", tmp_path / "in", "--format", "json")
     assert result.exit_code == 1
     assert len(result.stdout.splitlines()) == len(good)
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    failed = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     for name in bad:
-        assert sum(f"{tmp_path / 'in' / name}: " in line for line in warnings) == 1, name
+        assert sum(f"{tmp_path / 'in' / name}: " in line for line in failed) == 1, name
     assert "Traceback" not in result.output
 
 
@@ -108,3 +108,20 @@ def test_run_reports_every_bad_file_and_summarises_the_rest(cli, model_args, tmp
         output = json.loads((out / name).with_suffix(".json").read_text())
         assert output["summaries"][0]["text"].strip()
     assert "Traceback" not in result.output
+
+
+def test_json_shows_the_language_a_run_would_take(cli, tmp_path):
+    (tmp_path / "de.txt").write_text(GERMAN, encoding="utf-8")
+    (tmp_path / "en.txt").write_text(ENGLISH, encoding="utf-8")
+    declared = tmp_path / "declared.jsonl"
+    declared.write_text(json.dumps({"id": "d", "lang": "en", "text": GERMAN}) + "\n",
+                        encoding="utf-8")
+    result = cli("extract", tmp_path, "--glob", "*.txt", "--glob", "*.jsonl",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    records = {r.get("record_id", r["id"]): r for r in map(json.loads, result.stdout.splitlines())}
+    assert (records["de"]["lang"], records["de"]["lang_declared"]) == ("de", False)
+    assert (records["en"]["lang"], records["en"]["lang_declared"]) == ("en", False)
+    assert records["de"]["lang_confidence"] > 0.9
+    # A record's own lang wins, as in a run, even over what the text looks like.
+    assert (records["d"]["lang"], records["d"]["lang_declared"]) == ("en", True)

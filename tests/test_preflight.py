@@ -104,11 +104,12 @@ def _out_cases(tmp_path: Path) -> list[tuple[str, Path]]:
     a_file = tmp_path / "a-file"
     a_file.write_text("x", encoding="utf-8")
     cases = [("is a file", a_file), ("cannot make", Path("/proc/x")),
-             ("cannot write", Path("/proc/self"))]  # exists; not even root can add a file
+             ("cannot write", Path("/proc/self")),  # exists; not even root can add a file
+             ("kernel's proc file system", Path("/proc"))]
     return cases
 
 
-@pytest.mark.parametrize("case", range(3))
+@pytest.mark.parametrize("case", range(4))
 def test_out_that_cannot_take_files_is_one_line_and_exit_2(tiny_models, tmp_path, empty_hub,
                                                            model_args, case):
     message, out = _out_cases(tmp_path)[case]
@@ -117,7 +118,22 @@ def test_out_that_cannot_take_files_is_one_line_and_exit_2(tiny_models, tmp_path
     assert proc.returncode == 2, proc.stderr
     [line] = error_lines(proc.stderr)
     assert line.startswith(f"error: --out {out}") and message in line
+    # What /proc answers to a new file, "No such file or directory", said nothing useful.
+    assert "No such file" not in line
     assert "Traceback" not in proc.stderr and seconds < FAST and not proc.loaded_torch
+
+
+def test_the_file_system_of_a_path_is_its_longest_mount_point(tmp_path):
+    from summarise.preflight import file_system_type
+
+    mounts = tmp_path / "mounts"
+    mounts.write_text("overlay / overlay rw 0 0\nproc /proc proc rw 0 0\n"
+                      "tmpfs /my\\040disk tmpfs rw 0 0\n", encoding="utf-8")
+    assert file_system_type(Path("/proc/self/x"), mounts) == "proc"
+    assert file_system_type(Path("/proc"), mounts) == "proc"
+    assert file_system_type(Path("/processes"), mounts) == "overlay"  # a prefix, not a parent
+    assert file_system_type(Path("/my disk/out"), mounts) == "tmpfs"
+    assert file_system_type(Path("/x"), tmp_path / "no-mount-table") is None
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a folder without write "
@@ -147,6 +163,14 @@ def test_out_is_made_when_missing(tmp_path):
     ('[generation]\nbeams = "two"\n', "beams", ["'two'", "a string", "expected an integer"]),
     ('[run]\nstrategy = "fast"\n', "strategy", ["'fast'", "summarise-then-translate"]),
     ('[lengths]\nshort = { words = "many" }\n', "short.words", ["expected a positive"]),
+    # The ranges the flags have: beams = 0 used to pass and fail every document later.
+    ('[generation]\nbeams = 0\n', "beams = 0", ["too small", "use 1 or more"]),
+    ('[generation]\nthreads = 0\n', "threads = 0", ["use 1 or more"]),
+    ('[generation]\nbatch_size = -2\n', "batch_size = -2", ["use 1 or more"]),
+    ('[generation]\nno_repeat_ngram_size = -1\n', "no_repeat_ngram_size", ["use 0 or more"]),
+    # A misspelt table points to the README's top-level [lengths], not to [run]'s key.
+    ('[lenghts]\nshort = { words = 20 }\n', "lenghts", ["did you mean [lengths]?"]),
+    ('lenghts = ["short"]\n', "lenghts", ["did you mean lengths under [run]?"]),
 ])
 def test_config_mistakes_are_exit_2_naming_the_key(tmp_path, toml, key, words):
     (tmp_path / "summarise.toml").write_text(toml, encoding="utf-8")

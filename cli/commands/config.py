@@ -27,20 +27,27 @@ def show(
 ) -> None:
     """Print every setting with its value and its origin: default, a config file, the
     preset, or a flag. Takes the same model flags as `run` to show what they change."""
+    from ..config import config_candidates
     from ..layers import ModelOptions, flatten, layered_settings
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-    settings, origins = layered_settings(ModelOptions.from_params(ctx.params))
+    options = ModelOptions.from_params(ctx.params)
+    settings, origins = layered_settings(options)
     values = flatten(settings)
     if fmt == "json":
         rows = {key: {"value": value, "from": origins.get(key, "default")}
                 for key, value in values.items()}
         print(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
         return
-    width = max(map(len, values))
+    print("config files looked for (a later one wins):")
+    for path in config_candidates(options.config):
+        print(f"  {path}  ({'found' if path.is_file() else 'not found'})")
+    print()
     shown = {key: _show(value) for key, value in values.items()}
-    value_width = min(48, max(map(len, shown.values())))
+    width = max(map(len, [*values, "SETTING"]))
+    value_width = min(48, max(map(len, [*shown.values(), "VALUE"])))
+    print(f"{'SETTING':<{width}}  {'VALUE':<{value_width}}  FROM")
     for key in values:
         print(f"{key:<{width}}  {shown[key]:<{value_width}}  {origins.get(key, 'default')}")
 

@@ -18,6 +18,7 @@ from .. import options as opt
 from ..console import Reporter, current_reporter
 from ..documents import Document, Failure
 from ..errors import UsageError
+from ..langdetect import document_language
 from ..reading import DEFAULT_GLOBS, find_sources, read_source
 from ..segment import count_words
 
@@ -36,7 +37,8 @@ loaded.
   cat page.html | summarise extract -
 
 With several documents, each starts with a line `==> SOURCE <==`; --format json
-writes JSON Lines instead (id, source, format, encoding, words, text). Files that
+writes JSON Lines instead (id, source, format, encoding, lang: declared or
+detected as a run would, words, text). Files that
 cannot be read are reported on stderr with the reason.
 
 Exit codes: 0 all documents read, 1 some could not be read, 2 usage error.
@@ -69,7 +71,7 @@ def _extract(reporter: Reporter, paths: list[Path], globs: tuple[str, ...], text
         for item in items:
             if isinstance(item, Failure):
                 failures += 1
-                reporter.warn(item.reason)
+                reporter.failed(item.reason)
                 continue
             write_document(item, fmt, header=headed, first=printed == 0)
             printed += 1
@@ -83,8 +85,10 @@ def write_document(document: Document, fmt: str, header: bool, first: bool,
     """One document on stdout: its text (under a ``==> SOURCE <==`` line) or a JSON line."""
     stream = stream or sys.stdout
     if fmt == "json":
+        language = document_language(document)
         record = {"id": document.id, "source": document.source, **document.meta,
-                  "lang": document.lang, "words": count_words(document.text),
+                  "lang": language.lang, "lang_confidence": round(language.confidence, 3),
+                  "lang_declared": bool(document.lang), "words": count_words(document.text),
                   "sha256": document.sha256, "text": document.text}
         stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         return

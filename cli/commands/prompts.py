@@ -154,7 +154,7 @@ def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text
         for item in items:
             if isinstance(item, Failure):
                 failed += 1
-                reporter.warn(item.reason)
+                reporter.failed(item.reason)
                 continue
             try:
                 src, _ = pipeline.detect(item)

@@ -193,7 +193,7 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
                                        lambda count: advance.grow(count - 1), doc_timeout):
                 if isinstance(item, Failure):
                     failures.append(item)
-                    reporter.warn(item.reason)
+                    reporter.failed(item.reason)
                     if target:
                         target.fail(item)
                 elif isinstance(item, Skipped):
