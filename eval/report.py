@@ -234,7 +234,7 @@ def extremes(result: EvalResult, key: str | None = None, count: int = EXTREMES
 
     With fewer than ``2 * count`` summaries the two lists split them (the worst half and
     the best half) instead of showing the same summaries twice."""
-    key = key or registry.focus_key(k.name for k in result.keys)
+    key = key or registry.focus_key(result.units[0].scores if result.units else ())
     ordered = sorted(result.units, key=lambda u: (u.scores[key], u.id))
     worst = min(count, len(ordered) // 2)
     best = min(count, len(ordered) - worst)
