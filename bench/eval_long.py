@@ -62,7 +62,7 @@ def main() -> None:
     timings = {}
     for metric in build_metrics():
         started, cpu = time.perf_counter(), time.process_time()
-        if getattr(metric, "corpus", False):
+        if metric.corpus:
             metric.score_corpus([sample])
         else:
             metric.score(sample)

@@ -22,7 +22,8 @@ from ..errors import UsageError
 from .aggregate import DEFAULT_BOOTSTRAP, Bootstrap
 from .corpus_tests import corpus_comparison
 from .labels import system_label
-from .report import FILES, HEADLINE
+from .metrics import registry
+from .report import FILES
 from .significance import TESTS, TRIALS, compare_scores
 
 Unit = tuple[str, str, str]  # id, lang, length
@@ -182,9 +183,7 @@ def compare_pair(baseline: Run, run: Run, test: str, trials: int, bootstrap: Boo
 def corpus_part(baseline: Run, run: Run, keys: list[str], shared: list[Unit], test: str,
                 samples: int, seed: int) -> dict:
     """sacreBLEU's corpus figures and paired tests, or why they are missing."""
-    from .metrics.chrf import Bleu, ChrF
-
-    metrics = [m() for m in (ChrF, Bleu) if m.key in keys]
+    metrics = [cls() for cls in registry.corpus_metrics(keys)]
     if not metrics:
         return {}
     texts_a, texts_b, references = baseline.texts(), run.texts(), baseline.references()
@@ -204,11 +203,10 @@ def corpus_part(baseline: Run, run: Run, keys: list[str], shared: list[Unit], te
 
 def shown_keys(comparison: dict, all_metrics: bool = False) -> list[str]:
     keys = list(comparison["metrics"])
-    return keys if all_metrics else [k for k in HEADLINE if k in keys]
+    return keys if all_metrics else registry.headline_keys(keys)
 
 
 HEADER = ["metric", "A", "B", "Δ (B−A)", "95% CI of Δ", "p"]
-CORPUS_NAMES = {"chrf": "chrF++ corpus", "bleu": "BLEU corpus"}
 
 
 def _labels(comparison: dict) -> dict[str, str]:
@@ -225,12 +223,12 @@ def pair_rows(comparison: dict, pair: dict, all_metrics: bool = False) -> list[l
     for key in shown_keys(comparison, all_metrics):
         m = pair["metrics"].get(key)
         for group, figures in groups.items():
-            if key in figures:
+            if key in figures and (declared := registry.corpus_key(key)) is not None:
                 c = figures[key]
                 where = f" {group}" if len(groups) > 1 else ""
                 p = f"{c['p_value']:.4f}" + (f" (Holm {c['p_holm']:.4f})" if len(groups) > 1
                                              else "")
-                rows.append([f"{CORPUS_NAMES[key]}{where}", f"{c['a']:.2f}", f"{c['b']:.2f}",
+                rows.append([f"{declared.brief}{where}", f"{c['a']:.2f}", f"{c['b']:.2f}",
                              f"{c['delta']:+.2f}", "—", p])
         if m is not None:
             low, high = m["delta_ci"]

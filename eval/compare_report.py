@@ -12,9 +12,8 @@ import base64
 from pathlib import Path
 
 from .html import DocumentTable, esc, page, table
-from .report import HEADLINE
+from .metrics import registry
 
-FOCUS = "rouge1_f"
 MOST_DIFFERENT = 10
 
 
@@ -26,13 +25,14 @@ def _predictions(run_path: str) -> dict[tuple[str, str, str], str]:
 
 
 def focus_key(comparison: dict) -> str:
-    keys = [k for k in HEADLINE if k in comparison["metrics"]]
-    return FOCUS if FOCUS in keys else keys[0]
+    """The key the page ranks and plots documents by (registry.focus_key); a run of
+    metrics no longer registered falls back to its first key."""
+    return registry.focus_key(comparison["metrics"]) or next(iter(comparison["metrics"]))
 
 
 def pair_documents(pair: dict, key: str) -> DocumentTable:
     labels = {k: v.get("short") or v.get("label", k) for k, v in pair["labels"].items()}
-    shown = [k for k in HEADLINE if k in labels and k in pair["documents"][0]["a"]]
+    shown = registry.headline_keys(k for k in labels if k in pair["documents"][0]["a"])
     columns = [("id", "text"), ("lang", "text"), ("length", "text"),
                (f"Δ {labels[key]}", "number"),
                *((f"{labels[k]} A", "number") for k in shown[:4]),

@@ -141,7 +141,7 @@ def score_predictions(dataset: Dataset, predictions: list[Prediction],
     for i, (prediction, _) in enumerate(scored):
         groups.setdefault(f"{prediction.lang}/{prediction.length}", []).append(i)
     for metric in metrics:
-        if getattr(metric, "corpus", False) and samples:
+        if metric.corpus and samples:
             documents, overall = metric.score_corpus(samples)
             for scores, more in zip(per_unit, documents, strict=True):
                 scores.update(more)

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import io
 
-PLOTTED = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f", "chrf")
-
 
 def score_plot(aggregate: dict[str, dict[str, dict]], labels: dict[str, str],
                title: str) -> bytes:
     """PNG bytes of grouped bars: one group per language/length, one bar per metric."""
     plt = _pyplot()
     groups = [g for g in aggregate if g != "overall"] or ["overall"]
-    metrics = [m for m in PLOTTED if m in aggregate.get("overall", {})]
+    from .metrics.registry import plotted_keys
+
+    metrics = plotted_keys(aggregate.get("overall", {}))
     figure, axes = plt.subplots(figsize=(max(6.0, 1.6 * len(groups) + 3), 4.2), dpi=110)
     width = 0.8 / max(1, len(metrics))
     for i, metric in enumerate(metrics):

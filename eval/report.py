@@ -17,10 +17,9 @@ from .harness import EvalResult
 from .highlight import marked, stems
 from .html import DocumentTable, esc, page, table
 from .labels import system_label
+from .metrics import registry
 from .text import Analyzer
 
-HEADLINE = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f", "chrf", "bleu", "words",
-            "within_target", "novel_2", "numbers_consistent")
 FILES = {"predictions": "predictions.jsonl", "references": "references.jsonl",
          "scores": "scores.json", "markdown": "report.md", "html": "report.html",
          "plot": "scores.png"}
@@ -28,8 +27,8 @@ EXAMPLES = 3
 
 
 def headline_keys(result_keys) -> list[str]:
-    present = {k.name for k in result_keys}
-    return [k for k in HEADLINE if k in present]
+    """The run's keys that its metrics declare as headline, in registry order."""
+    return registry.headline_keys(k.name for k in result_keys)
 
 
 def format_stat(stat: dict, unit: str = "points") -> str:
@@ -90,9 +89,8 @@ def score_table_rows(result: EvalResult, keys: list[str] | None = None
                             for g in groups)]]
     for name in keys or headline_keys(result.keys):
         key = by_name[name]
-        if name in CORPUS_LABELS and name in result.corpus:
-            rows.append([CORPUS_LABELS[name], *(f"{corpus_figure(result, g, name):.2f}"
-                                                for g in groups)])
+        if (label := corpus_label(result, name)) is not None:
+            rows.append([label, *(f"{corpus_figure(result, g, name):.2f}" for g in groups)])
         rows.append([key.label, *(format_stat(result.aggregate[g][name], key.unit)
                                   for g in groups)])
     return header, rows
@@ -101,7 +99,13 @@ def score_table_rows(result: EvalResult, keys: list[str] | None = None
 SCORES_NOTE = ("Mean over summaries [95% CI from a bootstrap over documents: a document's "
                "summaries at every length are drawn together]; 'documents' counts documents; "
                "corpus rows are sacreBLEU's corpus scores.")
-CORPUS_LABELS = {"chrf": "chrF++ (corpus, sacreBLEU)", "bleu": "BLEU (corpus, sacreBLEU)"}
+
+
+def corpus_label(result: EvalResult, name: str) -> str | None:
+    """The label of key ``name``'s corpus figure when its metric has one and the run
+    computed it (the corpus row goes above the document mean's)."""
+    declared = registry.corpus_key(name)
+    return declared.label if declared is not None and name in result.corpus else None
 
 
 def corpus_figure(result: EvalResult, group: str, key: str) -> float:
@@ -189,9 +193,6 @@ def render_markdown(result: EvalResult, plot_name: str) -> str:
     return "\n".join(lines)
 
 
-HEADLINE_METRIC = "rouge1_f"
-TABLE_KEYS = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f", "chrf", "bleu", "words",
-              "numbers_unsupported")
 EXTREMES = 10
 SOURCE_CHARS = 6000
 COUNT_UNITS = ("words", "count")
@@ -200,7 +201,7 @@ COUNT_UNITS = ("words", "count")
 def document_table(result: EvalResult) -> DocumentTable:
     """Every scored summary: sortable scores, and its texts with matched words marked."""
     by_name = {k.name: k for k in result.keys}
-    keys = [k for k in TABLE_KEYS if k in by_name]
+    keys = registry.document_keys(by_name)
     columns = [("id", "text"), ("lang", "text"), ("length", "text"),
                *((by_name[k].brief, "count" if by_name[k].unit in COUNT_UNITS else "number")
                  for k in keys)]
@@ -226,12 +227,14 @@ def document_table(result: EvalResult) -> DocumentTable:
     return table
 
 
-def extremes(result: EvalResult, key: str = HEADLINE_METRIC, count: int = EXTREMES
+def extremes(result: EvalResult, key: str | None = None, count: int = EXTREMES
              ) -> tuple[list[list[str]], list[list[str]]]:
-    """The ``count`` worst and best summaries by ``key``: rows of id, lang, length, value.
+    """The ``count`` worst and best summaries by ``key`` (default: the registry's focus
+    key): rows of id, lang, length, value.
 
     With fewer than ``2 * count`` summaries the two lists split them (the worst half and
     the best half) instead of showing the same summaries twice."""
+    key = key or registry.focus_key(result.units[0].scores if result.units else ())
     ordered = sorted(result.units, key=lambda u: (u.scores[key], u.id))
     worst = min(count, len(ordered) // 2)
     best = min(count, len(ordered) - worst)
@@ -245,8 +248,7 @@ def breakdown_rows(groups: dict[str, dict[str, dict]], result: EvalResult
                    ) -> tuple[list[str], list[list[str]]]:
     """A row per group: documents and the headline metrics, mean [95% CI]."""
     by_name = {k.name: k for k in result.keys}
-    keys = [k for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "chrf", "words")
-            if k in by_name]
+    keys = registry.breakdown_keys(by_name)
     header = ["group", "documents", *(by_name[k].brief for k in keys)]
     rows = []
     for name, stats in groups.items():
@@ -281,11 +283,12 @@ def render_html(result: EvalResult, png: bytes) -> str:
     for name, groups in result.breakdowns.items():
         body += [f"<h3>By {esc(name)}</h3>", table(*breakdown_rows(groups, result))]
     labels = {k.name: k.brief for k in result.keys}
-    if HEADLINE_METRIC in labels:
-        worst, best = extremes(result)
-        columns = ["id", "lang", "length", labels[HEADLINE_METRIC]]
+    focus = registry.focus_key(labels)
+    if focus is not None:
+        worst, best = extremes(result, focus)
+        columns = ["id", "lang", "length", labels[focus]]
         body += [f"<h2>The {len(worst)} worst and {len(best)} best by "
-                 f"{esc(labels[HEADLINE_METRIC])}</h2>",
+                 f"{esc(labels[focus])}</h2>",
                  "<div class='pair'><div><strong>worst</strong>", table(columns, worst),
                  "</div><div><strong>best</strong>", table(columns, best), "</div></div>"]
     body += ["<h2>All metrics</h2>",

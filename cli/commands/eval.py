@@ -239,8 +239,8 @@ def print_scores(result) -> None:
 
     from ..console import stdout_console
     from ..eval.report import (
-        CORPUS_LABELS,
         corpus_figure,
+        corpus_label,
         headline_keys,
         report_title,
         shown_groups,
@@ -259,9 +259,8 @@ def print_scores(result) -> None:
     table.add_row("documents", *(str(next(iter(result.aggregate[g].values()))["n"])
                                  for g in groups))
     for name in headline_keys(result.keys):
-        if name in CORPUS_LABELS and name in result.corpus:
-            table.add_row(CORPUS_LABELS[name], *(f"{corpus_figure(result, g, name):.2f}"
-                                                 for g in groups))
+        if (label := corpus_label(result, name)) is not None:
+            table.add_row(label, *(f"{corpus_figure(result, g, name):.2f}" for g in groups))
         digits = 1 if keys[name].unit in ("words", "count") else 2
         cells = []
         for group in groups:

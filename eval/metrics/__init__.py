@@ -3,6 +3,9 @@
     from summarise.eval.metrics import METRICS, Sample, build_metrics
     rouge = METRICS["rouge"](stemmer="auto")
     rouge.score(Sample("Die Größe zählt.", ("Die Größe zählt.",), source, "de", "de"))
+
+A new metric subclasses ``Metric``, declares its keys and what the reports show of them
+(see ``base.Metric``) and is added with ``register(MyMetric)``; see ARCHITECTURE.md.
 """
 
 from __future__ import annotations
@@ -12,15 +15,16 @@ from .chrf import Bleu, ChrF
 from .length import Length
 from .novelty import Novelty
 from .numbers import NumberConsistency
+from .registry import METRICS, register, unregister
 from .rouge import Rouge
 
-METRICS: dict[str, type[Metric]] = {
-    cls.name: cls for cls in (Rouge, ChrF, Bleu, Length, Novelty, NumberConsistency)
-}
+# Registration order is report order: headline columns go metric by metric in it.
+for _builtin in (Rouge, ChrF, Bleu, Length, Novelty, NumberConsistency):
+    register(_builtin)
 DEFAULT_METRICS = tuple(METRICS)
 
 __all__ = ["DEFAULT_METRICS", "METRICS", "Key", "Metric", "ReferenceMetric", "Sample",
-           "build_metrics"]
+           "build_metrics", "register", "unregister"]
 
 
 def build_metrics(names: tuple[str, ...] | list[str] = DEFAULT_METRICS,
@@ -34,7 +38,7 @@ def build_metrics(names: tuple[str, ...] | list[str] = DEFAULT_METRICS,
     if unknown:
         raise ValueError(f"unknown metric(s) {', '.join(unknown)}; "
                          f"choose from {', '.join(METRICS)}")
-    metrics = [METRICS[n](stemmer=stemmer) if getattr(METRICS[n], "uses_stemmer", False)
+    metrics = [METRICS[n](stemmer=stemmer) if METRICS[n].uses_stemmer
                else METRICS[n]() for n in dict.fromkeys(names)]
     for metric in metrics:
         if isinstance(metric, ReferenceMetric):

@@ -47,13 +47,59 @@ class Key:
 
 
 class Metric:
-    """Base class: ``score`` one sample into ``{key name: value}``."""
+    """Base class: ``score`` one sample into ``{key name: value}``.
+
+    Besides its ``keys`` a metric declares what the reports need of it, so registering it
+    (``metrics.register``) is all it takes to reach scores.json, report.md/html and
+    ``summarise compare``: which keys are its headline (the Scores table, the terminal
+    table, compare's default rows, in this order), which are columns of the per-document
+    and breakdown tables and bars of the plot, whether it has a corpus-level score, and
+    whether it is built with the stemmer (whose versions then enter the signature).
+    """
 
     name: ClassVar[str]
     version: ClassVar[str] = "1"
     keys: ClassVar[tuple[Key, ...]]
+    # names from ``keys``; None: every key (a new metric is shown whole until it says less)
+    headline: ClassVar[tuple[str, ...] | None] = None
+    # None: the headline keys
+    document_columns: ClassVar[tuple[str, ...] | None] = None
+    breakdown_columns: ClassVar[tuple[str, ...] | None] = None
+    plotted: ClassVar[tuple[str, ...]] = ()  # 0-100 keys drawn as bars in scores.png
+    uses_stemmer: ClassVar[bool] = False  # built as ``cls(stemmer=...)``
+    # A corpus metric also scores a whole corpus at once (``score_corpus``); ``corpus_key``
+    # names that figure: its ``label`` heads the report row, its ``short`` compare's row.
+    corpus_key: ClassVar[Key | None] = None
+
+    @classmethod
+    def headline_keys(cls) -> tuple[str, ...]:
+        return tuple(k.name for k in cls.keys) if cls.headline is None else cls.headline
+
+    @classmethod
+    def document_keys(cls) -> tuple[str, ...]:
+        return cls.headline_keys() if cls.document_columns is None else cls.document_columns
+
+    @classmethod
+    def breakdown_keys(cls) -> tuple[str, ...]:
+        return cls.headline_keys() if cls.breakdown_columns is None else cls.breakdown_columns
+
+    @property
+    def corpus(self) -> bool:
+        return self.corpus_key is not None
+
+    @property
+    def key(self) -> str:
+        """The corpus figure's key (a corpus metric only)."""
+        if self.corpus_key is None:
+            raise AttributeError(f"{self.name} has no corpus-level score")
+        return self.corpus_key.name
 
     def score(self, sample: Sample) -> dict[str, float]:
+        raise NotImplementedError
+
+    def score_corpus(self, samples: list[Sample]) -> tuple[list[dict[str, float]], dict]:
+        """A corpus metric: per-document scores and ``{key, nrefs, signature}`` of the
+        whole corpus."""
         raise NotImplementedError
 
     def settings(self) -> str:

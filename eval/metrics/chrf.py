@@ -19,8 +19,7 @@ from .base import Key, Metric, Sample
 class SacreMetric(Metric):
     """Base: one sacreBLEU metric object for the corpus score, one for documents."""
 
-    key: str
-    corpus = True
+    corpus_key: Key
 
     def _corpus_metric(self):
         raise NotImplementedError
@@ -73,8 +72,9 @@ class ChrF(SacreMetric):
 
     name = "chrf"
     version = "2"
-    key = "chrf"
     keys = (Key("chrf", "chrF++ (mean of documents)", short="chrF++ doc-mean"),)
+    corpus_key = Key("chrf", "chrF++ (corpus, sacreBLEU)", short="chrF++ corpus")
+    plotted = ("chrf",)
 
     def _corpus_metric(self):
         from sacrebleu.metrics import CHRF
@@ -88,8 +88,9 @@ class Bleu(SacreMetric):
 
     name = "bleu"
     version = "2"
-    key = "bleu"
     keys = (Key("bleu", "BLEU (mean of documents)", short="BLEU doc-mean"),)
+    corpus_key = Key("bleu", "BLEU (corpus, sacreBLEU)", short="BLEU corpus")
+    breakdown_columns = ()
 
     def _corpus_metric(self):
         from sacrebleu.metrics import BLEU

@@ -26,6 +26,8 @@ class Length(Metric):
         Key("compression", "compression (source/summary words)", None, "ratio",
             short="compression"),
     )
+    headline = ("words", "within_target")
+    document_columns = breakdown_columns = ("words",)
 
     def settings(self) -> str:
         return f"words=summarise.count_words,within={MIN_FACTOR}-{OVERRUN}x"

@@ -23,6 +23,8 @@ class Novelty(Metric):
     name = "novelty"
     version = "1"
     keys = (Key("novel_1", "novel unigrams %", None), Key("novel_2", "novel bigrams %", None))
+    headline = ("novel_2",)
+    document_columns = breakdown_columns = ()
 
     def settings(self) -> str:
         return "tok=unicode-casefold,no-stem"

@@ -284,6 +284,9 @@ class NumberConsistency(Metric):
         Key("numbers_consistent", "summaries with every number in source %", True,
             short="numbers all in source %"),
     )
+    headline = ("numbers_consistent",)
+    document_columns = ("numbers_unsupported",)
+    breakdown_columns = ()
 
     def settings(self) -> str:
         return ("values,lang-aware-separators,last-mark-decimal,scales,"

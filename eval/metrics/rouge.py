@@ -97,6 +97,8 @@ class Rouge(ReferenceMetric):
     keys = tuple(Key(f"{v}_{part}", f"{_LABELS[v]} {label}")
                  for v in VARIANTS for part, label in _PARTS.items())
     groups = {f"{v}_f": (f"{v}_p", f"{v}_r", f"{v}_f") for v in VARIANTS}
+    headline = plotted = tuple(f"{v}_f" for v in VARIANTS)
+    breakdown_columns = ("rouge1_f", "rouge2_f", "rougeLsum_f")
 
     def __init__(self, stemmer: str = "auto"):
         self.stemmer = stemmer
