@@ -22,6 +22,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..backends import CTRANSLATE2
 from ..budget import charge_call, owned_by
 from ..config import Generation
 from ..engine import decoding_bytes, length_sorted_batches
@@ -132,7 +133,7 @@ class CT2Model:
     compute_type: str
     path: Path
     vocabulary: list[str]  # CTranslate2's token for each model id
-    backend: str = "ctranslate2"
+    backend: str = CTRANSLATE2
 
     def __post_init__(self):
         self._ids = {token: index for index, token in enumerate(self.vocabulary)}
