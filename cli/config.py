@@ -22,8 +22,8 @@ import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from .backends import BACKENDS, TORCH
 from .config_schema import (
-    BACKENDS,
     DTYPES,
     LANGS,
     MODEL_KINDS,
@@ -66,7 +66,7 @@ class Generation:
     dtype: str = "auto"
     threads: int | None = None
     force_lengths: bool = False  # min_new_tokens = max_new_tokens (benchmarks)
-    backend: str = "torch"  # or "ctranslate2" (converted once, int8 on CPU)
+    backend: str = TORCH  # or another name registered in backends.BACKENDS
     quantize: str | None = None  # "int8": dynamic int8 weights (torch) / int8 compute (ct2)
 
 

@@ -9,12 +9,13 @@ the type expected, before anything runs.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from .backends import BACKENDS
 from .plan import Strategy
 
 LANGS = ("de", "en")
-BACKENDS = ("torch", "ctranslate2")
 # What kind of summariser a model is (see models/kinds.py); "auto" detects it.
 MODEL_KINDS = ("auto", "seq2seq", "instruct", "chat")
 DTYPES = ("auto", "fp32", "bf16", "fp16", "float32", "bfloat16", "float16")
@@ -30,7 +31,7 @@ class Key:
     flag accept the same values."""
 
     type: type
-    allowed: tuple | None = None
+    allowed: Collection[str] | None = None  # a live view where a registry holds the names
     min: int | None = None
 
 
@@ -41,7 +42,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
                    "repetition_penalty": Key(float),
                    "batch_size": Key(int, min=1), "device": Key(str),
                    "dtype": Key(str, DTYPES), "threads": Key(int, min=1),
-                   "force_lengths": Key(bool), "backend": Key(str, BACKENDS),
+                   "force_lengths": Key(bool), "backend": Key(str, BACKENDS.keys()),
                    "quantize": Key(str, QUANTIZE)},
     "run": {"langs": Key(list, LANGS), "lengths": Key(list),
             "source_lang": Key(str, ("auto", *LANGS)),

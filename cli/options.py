@@ -10,6 +10,7 @@ from typing import Annotated, get_type_hints
 
 import typer
 
+from .backends import TORCH, backends_help
 from .config_schema import minimum
 
 Langs = Annotated[list[str] | None, typer.Option(
@@ -73,9 +74,7 @@ Threads = Annotated[int | None, typer.Option(
     show_default=False)]
 Backend = Annotated[str | None, typer.Option(
     "--backend", metavar="BACKEND",
-    help="torch, or ctranslate2 (pip install 'summarise[ctranslate2]'): models are converted "
-    "once into ~/.cache/summarise/ct2 and run in int8 on CPU, the fastest and smallest CPU "
-    "path; words differ slightly from torch's. [default: torch]",
+    help=f"{backends_help()}. [default: {TORCH}]",
     show_default=False)]
 Quantize = Annotated[str | None, typer.Option(
     "--quantize", metavar="MODE",

@@ -6,6 +6,7 @@ import threading
 from collections import deque
 from concurrent.futures import CancelledError, Future
 
+from ..backends import backend_named
 from ..config import Settings
 from ..errors import SummariseError, UsageError
 from ..isolation import is_out_of_memory
@@ -17,32 +18,18 @@ __all__ = ["Generated", "ModelRegistry", "Summariser", "Translator"]
 
 
 def summariser_for(loaded, settings: Settings) -> Summariser:
-    """The summariser class that fits the model's kind (see ``kinds``: seq2seq, instruct,
-    chat; detected from its config and name, or set with ``--model-kind``)."""
-    from ..prompting import template_for
-    from .kinds import a_kind, kind_of
-    from .seq2seq import Seq2SeqSummariser
+    """The summariser the backend's engine builds for the model's kind (see ``kinds``:
+    seq2seq, instruct, chat; detected from its config and name, or set with
+    ``--model-kind``), once the backend has said it runs that kind."""
+    from .kinds import check_backend_runs, kind_of
 
     kind = kind_of(loaded.ref.name, loaded.ref.path, settings.model_kind)
-    if settings.generation.backend == "ctranslate2":
-        from .ct2 import CT2Summariser
+    check_backend_runs(kind, settings, loaded.ref.name)
+    return _engine(settings).summariser(loaded, settings, kind)
 
-        if kind != "seq2seq":
-            raise UsageError(f"--backend ctranslate2 runs seq2seq summarisers only, and "
-                             f"{loaded.ref.name} is {a_kind(kind)}; use --backend torch")
-        return CT2Summariser(loaded, settings.generation)
-    if kind == "chat":
-        from .chat import ChatSummariser
 
-        return ChatSummariser(loaded, settings.generation, template_for(settings, kind))
-    if kind == "instruct":
-        from .instruct import InstructSummariser
-
-        return InstructSummariser(loaded, settings.generation, template_for(settings, kind))
-    if loaded.config.is_encoder_decoder:
-        return Seq2SeqSummariser(loaded, settings.generation)
-    raise UsageError(f"model {loaded.ref.name} ({loaded.config.model_type}) is not an "
-                     "encoder-decoder summariser")
+def _engine(settings: Settings):
+    return backend_named(settings.generation.backend).load_engine()
 
 
 class ModelRegistry:
@@ -209,14 +196,10 @@ class ModelRegistry:
         return self._loaded[name]
 
     def _read_model(self, name: str):
-        from .runtime import load, set_threads
+        from .runtime import set_threads
 
         set_threads(self.settings.generation.threads)
-        if self.settings.generation.backend == "ctranslate2":
-            from . import ct2
-
-            return ct2.load(self.ref(name), self.settings.generation, self.notify)
-        return load(self.ref(name), self.settings.generation, self.settings.allow_pickle)
+        return _engine(self.settings).load_model(self.ref(name), self.settings, self.notify)
 
     def summariser(self) -> Summariser:
         if self._summariser is None:
@@ -225,14 +208,10 @@ class ModelRegistry:
         return self._summariser
 
     def translator(self, src: str, tgt: str) -> Translator:
-        from .translator import Seq2SeqTranslator
-
         name = self.translator_name(src, tgt)
         if name not in self._translators:  # one model may serve several directions
-            kind = Seq2SeqTranslator
-            if self.settings.generation.backend == "ctranslate2":
-                from .ct2 import CT2Translator as kind
-            self._translators[name] = kind(self._load(name), self.settings.generation)
+            self._translators[name] = _engine(self.settings).translator(
+                self._load(name), self.settings.generation)
         return self._translators[name]
 
     def loaded_names(self) -> list[str]:

@@ -22,6 +22,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..backends import CTRANSLATE2
 from ..budget import charge_call, owned_by
 from ..config import Generation
 from ..engine import decoding_bytes, length_sorted_batches
@@ -132,7 +133,7 @@ class CT2Model:
     compute_type: str
     path: Path
     vocabulary: list[str]  # CTranslate2's token for each model id
-    backend: str = "ctranslate2"
+    backend: str = CTRANSLATE2
 
     def __post_init__(self):
         self._ids = {token: index for index, token in enumerate(self.vocabulary)}
@@ -316,3 +317,19 @@ __all__ = ["CT2Summariser", "CT2Translator", "convert", "load"]
 
 if __name__ == "__main__":  # python -m summarise.models.ct2 SOURCE OUTPUT COMPUTE_TYPE
     _convert_here(*sys.argv[1:4])
+
+
+# The engine that ``cli/backends.py`` registers as ``--backend ctranslate2``.
+
+
+def load_model(ref: ModelRef, settings, notify=None) -> CT2Model:
+    return load(ref, settings.generation, notify)
+
+
+def summariser(loaded: CT2Model, settings, kind: str) -> CT2Summariser:
+    """Only seq2seq reaches here: the backend declares ``kinds=("seq2seq",)``."""
+    return CT2Summariser(loaded, settings.generation)
+
+
+def translator(loaded: CT2Model, generation: Generation) -> CT2Translator:
+    return CT2Translator(loaded, generation)

@@ -19,6 +19,7 @@ import json
 import re
 from pathlib import Path
 
+from ..backends import TORCH, backend_named
 from ..errors import UsageError
 from ..plan import plain_summariser_refused, possible_plans
 from .hub import SUMMARISER_FLAG, with_value
@@ -109,12 +110,20 @@ def kind_of(name: str, path: Path, requested: str = "auto") -> str:
     return kind
 
 
+def check_backend_runs(kind: str, settings, name: str) -> None:
+    """Refuse a summariser kind the backend does not run (its ``kinds`` in
+    ``cli/backends.py``): before loading, and again where the summariser is built."""
+    backend = backend_named(settings.generation.backend)
+    if not backend.runs(kind):
+        runs = " and ".join(backend.kinds)
+        raise UsageError(f"--backend {backend.name} runs {runs} summarisers only, and {name} "
+                         f"is {a_kind(kind)}; use --backend {TORCH}")
+
+
 def check_fits(kind: str, settings, name: str) -> None:
     """Refuse a strategy or prompt option the model kind cannot honour, before loading."""
+    check_backend_runs(kind, settings, name)
     if kind != "seq2seq":
-        if getattr(settings.generation, "backend", None) == "ctranslate2":
-            raise UsageError(f"--backend ctranslate2 runs seq2seq summarisers only, and {name} "
-                             f"is {a_kind(kind)}; use --backend torch")
         return
     hint = ("pass --model-kind instruct if it is an instruction-tuned model (flan-t5, mt0) "
             "under another name")
