@@ -28,8 +28,9 @@ def score_plot(aggregate: dict[str, dict[str, dict]], labels: dict[str, str],
     axes.set_ylim(0, 100 if not metrics else min(100, max(
         aggregate[g][m]["high"] for g in groups for m in metrics) * 1.1 + 1))
     axes.set_title(title, fontsize=10)
-    axes.legend(fontsize=8, ncol=min(3, max(1, len(metrics))), loc="upper center",
-                bbox_to_anchor=(0.5, -0.12), frameon=False)
+    if metrics:  # a run of unplotted metrics only (--metric length) has no bars to name
+        axes.legend(fontsize=8, ncol=min(3, max(1, len(metrics))), loc="upper center",
+                    bbox_to_anchor=(0.5, -0.12), frameon=False)
     axes.grid(axis="y", alpha=0.3)
     return _png(figure)
 

@@ -111,3 +111,17 @@ def test_a_system_label_tells_torch_and_ctranslate2_runs_apart():
                    "en-de opus-mt-en-de (ctranslate2, int8_float32)")
     # an unused translator (de-en: not loaded) is not named
     assert system_label({"name": "lead-3", "kind": "baseline"}) == "lead-3"
+
+
+def test_a_run_without_plotted_metrics_draws_its_figure_without_a_warning():
+    """`--metric length` scores nothing drawn as bars: the figure is still written, and
+    matplotlib's "no artists with labels" warning no longer reaches the user."""
+    import warnings
+
+    from summarise.eval.plot import score_plot
+
+    interval = {"mean": 50.0, "low": 40.0, "high": 60.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = score_plot({"overall": {"words": interval}}, {}, "length only")
+    assert png.startswith(b"\x89PNG")
