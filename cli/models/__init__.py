@@ -16,6 +16,14 @@ from .modelfiles import check_files, check_translator_role
 
 __all__ = ["Generated", "ModelRegistry", "Summariser", "Translator"]
 
+# One model load at a time in this process, whichever registry or thread asks.
+# transformers' from_pretrained flips process-wide switches for the time of a load (weight
+# tying off, torch.linspace patched) and puts back what it found; two loads that overlap
+# put them back out of order and leave them flipped for good. Measured with transformers
+# 5.24: after two threads loaded the same mT5 at once, every later load left its tied
+# embeddings on the meta device ("Cannot copy out of meta tensor").
+_ONE_LOAD_AT_A_TIME = threading.Lock()
+
 
 def summariser_for(loaded, settings: Settings) -> Summariser:
     """The summariser the backend's engine builds for the model's kind (see ``kinds``:
@@ -127,11 +135,16 @@ class ModelRegistry:
                     self.stop_prefetching()  # the run ends with this error: load no more
 
     def stop_prefetching(self) -> None:
-        """Drop the loads still queued (a later ``_load`` of one loads it then), so that a
-        run ending early waits at most for the load already in progress."""
+        """Drop the loads still queued (a later ``_load`` of one loads it then) and wait
+        for the load in progress, so that a run ending early waits for one load at most
+        and leaves no thread behind that still loads when the caller goes on (a library
+        user, or the next run in the same process)."""
         with self._lock:
             while self._queue:
                 self._loading.pop(self._queue.popleft()).cancel()
+            worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join()
 
     def prefetch_summariser(self) -> None:
         self.prefetch([self.settings.summariser])
@@ -179,7 +192,8 @@ class ModelRegistry:
         failing every document (``isolation`` retries only what is no ``SummariseError``)."""
         if name not in self._loaded:
             try:
-                self._loaded[name] = self._read_model(name)
+                with _ONE_LOAD_AT_A_TIME:
+                    self._loaded[name] = self._read_model(name)
             except (SummariseError, KeyboardInterrupt):
                 raise
             except Exception as exc:
