@@ -42,7 +42,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
                    "repetition_penalty": Key(float),
                    "batch_size": Key(int, min=1), "device": Key(str),
                    "dtype": Key(str, DTYPES), "threads": Key(int, min=1),
-                   "force_lengths": Key(bool), "backend": Key(str, BACKENDS.keys()),
+                   "backend": Key(str, BACKENDS.keys()),
                    "quantize": Key(str, QUANTIZE)},
     "run": {"langs": Key(list, LANGS), "lengths": Key(list),
             "source_lang": Key(str, ("auto", *LANGS)),
