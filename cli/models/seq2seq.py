@@ -219,7 +219,8 @@ def decode(tokenizer, sequence, max_new_tokens: int, prompt_len: int = 0,
     """Text of one generated sequence (its first ``keep`` tokens if given), and whether it
     ran into the token limit: the model did not end it before the last step. An end
     token on the last step is no sign of a finished text (BART and Marian force one
-    there), nor is the end token BART starts decoding from."""
+    there), nor is the end token BART starts decoding from. Public: the benches' naive
+    paths decode with it, so that their texts are the library's."""
     ids = sequence[prompt_len:]
     ids = ids.tolist() if hasattr(ids, "tolist") else list(ids)  # a tensor, or plain ids
     specials = set(tokenizer.all_special_ids)
