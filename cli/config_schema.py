@@ -12,12 +12,12 @@ import difflib
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from .backends import BACKENDS
+from .backends import ALL_KINDS, BACKENDS
 from .plan import Strategy
 
 LANGS = ("de", "en")
 # What kind of summariser a model is (see models/kinds.py); "auto" detects it.
-MODEL_KINDS = ("auto", "seq2seq", "instruct", "chat")
+MODEL_KINDS = ("auto", *ALL_KINDS)
 DTYPES = ("auto", "fp32", "bf16", "fp16", "float32", "bfloat16", "float16")
 QUANTIZE = ("none", "int8")
 
