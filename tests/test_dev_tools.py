@@ -6,35 +6,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 
 import pytest
 from conftest import SEED
+from probes import modules_after
 
 DEV = ("summarise.devmodels", "summarise.fixtures")
-PROBE = textwrap.dedent("""
-    import sys
-    from summarise.app import main
-    sys.argv = ["summarise", *sys.argv[1:]]
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code
-    loaded = sorted(m for m in sys.modules if m.startswith({dev!r}))
-    print("DEV=" + ",".join(loaded), file=sys.stderr)
-    sys.exit(code)
-""").format(dev=DEV)
 
 
 def dev_modules_after(*args: str) -> tuple[int, list[str], str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True,
-                          text=True, timeout=300,
-                          env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin",
-                               "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"})
-    line = [x for x in done.stderr.splitlines() if x.startswith("DEV=")]
-    assert line, done.stderr
-    return (done.returncode, [m for m in line[-1].removeprefix("DEV=").split(",") if m],
-            done.stderr)
+    return modules_after(DEV, *args, timeout=300)
 
 
 @pytest.mark.parametrize("args", [("--help",), ("run", "--help"), ("eval", "--help"),

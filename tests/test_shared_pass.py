@@ -43,14 +43,14 @@ def test_reading_one_length_off_the_shared_pass(best, spend, forced, expected):
     assert Fork((END,), forced).tokens(GENERATED, best, spend) == expected
 
 
-def _summariser(path, forced: bool = False):
+def _summariser(path, forced: bool = False, **generation):
     from summarise import Settings
     from summarise.config import Generation
     from summarise.lengths import MODEL_STOPS, ForcedLengths
     from summarise.models import ModelRegistry
 
     settings = Settings(summariser=str(path), generation=Generation(
-        dtype="fp32", threads=1, no_repeat_ngram_size=0))
+        dtype="fp32", threads=1, no_repeat_ngram_size=0, **generation))
     return ModelRegistry(settings, lengths=ForcedLengths() if forced else MODEL_STOPS
                          ).summariser()
 
@@ -184,7 +184,9 @@ def test_ct2_cascade_equals_separate_runs_on_a_model_that_stops(trained_models, 
     spends = [TokenBudget(0, 12), TokenBudget(0, 160), TokenBudget(20, 60),
               TokenBudget(130, 200)]
     presets = [LengthPreset("medium", 60 + i, 3) for i in range(len(spends))]
-    monkeypatch.setattr(ct2, "budget", lambda preset, *a, **k: spends[preset.words - 60])
+    set_directly = type("SetDirectly", (), {  # a length policy: the budgets above
+        "summary": lambda self, preset, *a, **k: spends[preset.words - 60]})()
+    monkeypatch.setattr(summariser, "lengths", set_directly)
     calls = []
     translate = summariser.loaded.model.translate_batch
     monkeypatch.setattr(summariser.loaded, "model", type("Counting", (), {
