@@ -95,6 +95,7 @@ def summary_table(results) -> dict[str, str]:
 def run_engine_job(engine: str, folder: Path, models: dict, lengths, threads) -> dict:
     """Worker side: the run command's library path over the whole folder."""
     from summarise.executor import LocalExecutor
+    from summarise.lengths import ForcedLengths
     from summarise.models import ModelRegistry
     from summarise.output import RunDirectory
     from summarise.pipeline import DocumentResult, Pipeline
@@ -103,7 +104,7 @@ def run_engine_job(engine: str, folder: Path, models: dict, lengths, threads) ->
 
     settings = settings_for(engine, models, lengths, threads)
     started = time.perf_counter()
-    registry = ModelRegistry(settings, notify=log)
+    registry = ModelRegistry(settings, notify=log, lengths=ForcedLengths())
     warm_up(settings, registry)
     load_s = time.perf_counter() - started
     load = os.getloadavg()[0]
@@ -146,18 +147,18 @@ class NaiveSummariser:
 
     def summarise(self, texts, lang, presets, out_lang=None):
         import torch
-        from summarise.lengths import budget, tokens_per_word
+        from summarise.lengths import tokens_per_word
         from summarise.models.seq2seq import decode, generate_kwargs
 
         tokenizer, model = self.inner.loaded.tokenizer, self.inner.loaded.model
-        generation = self.inner.generation
+        generation, policy = self.inner.generation, self.inner.lengths
         ratio = tokens_per_word(tokenizer, lang)
         rows = []
         with torch.inference_mode():
             for text in texts:
                 row = []
                 for preset in presets:
-                    spend = budget(preset, ratio, generation)
+                    spend = policy.summary(preset, ratio)
                     enc = tokenizer(self.inner.prefixes(preset) + text, return_tensors="pt",
                                     truncation=True, max_length=self.max_input_tokens)
                     ids = model.generate(**enc, **generate_kwargs(
@@ -192,12 +193,11 @@ class NaiveJob:
     """Worker side of the naive path: models loaded once, files summarised on request."""
 
     def __init__(self, models: dict, lengths, threads):
-        from summarise.models import ModelRegistry
-        from throughput import settings_for
+        from throughput import forced_registry, settings_for
 
         self.settings = settings_for("torch-fp32", models, lengths, threads)
         started = time.perf_counter()
-        self.registry = ModelRegistry(self.settings, notify=log)
+        self.registry = forced_registry(self.settings)
         self.summariser = NaiveSummariser(self.registry.summariser())
         self.translators = {d: self.registry.translator(*d.split("-")) for d in ("de-en", "en-de")}
         warm_up(self.settings, self.registry)  # torch's first-call costs, as for engines

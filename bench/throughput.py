@@ -141,11 +141,12 @@ def make_documents(count: int, words: int, tokenizer, window: int, prefix: str):
 # ---------------------------------------------------------------- the two paths
 
 def settings_for(engine: str, models: dict[str, Path], lengths, threads):
-    """The bench's settings for ``engine``: both translators, de + en, forced lengths."""
+    """The bench's settings for ``engine``: both translators, de + en. The forced
+    lengths are no setting: ``forced_registry`` passes them to the models."""
     from summarise import Settings
     from summarise.config import Generation
 
-    generation = Generation(force_lengths=True, threads=threads, **ENGINES[engine])
+    generation = Generation(threads=threads, **ENGINES[engine])
     return Settings(summariser=str(models["summariser"]),
                     translators={"de-en": str(models["de-en"]), "en-de": str(models["en-de"])},
                     langs=("de", "en"), lengths=tuple(lengths), generation=generation)
@@ -166,6 +167,16 @@ class Recorder:
             for preset, generated in zip(presets, row, strict=True):
                 self._store[(text, preset.name)] = generated
         return rows
+
+
+def forced_registry(settings, registry_class=None):
+    """The library's ``ModelRegistry`` for ``settings`` with the benchmark's length
+    policy: every model call writes its whole token budget (``lengths.ForcedLengths``),
+    so that every path does the same work however the random models behave."""
+    from summarise.lengths import ForcedLengths
+    from summarise.models import ModelRegistry
+
+    return (registry_class or ModelRegistry)(settings, notify=log, lengths=ForcedLengths())
 
 
 def recording_registry(settings):
@@ -196,7 +207,7 @@ def recording_registry(settings):
                 translator.generate = generate
             return translator
 
-    return RecordingRegistry(settings, notify=log)
+    return forced_registry(settings, RecordingRegistry)
 
 
 def run_engine(pipeline, documents) -> dict:

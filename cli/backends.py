@@ -17,7 +17,9 @@ from typing import Protocol
 
 TORCH = "torch"
 CTRANSLATE2 = "ctranslate2"
-ALL_KINDS = ("seq2seq", "instruct", "chat")  # the summariser kinds of models/kinds.py
+# The summariser kinds (models/kinds.py says what each is): the one list of them, which
+# kinds.py, the --model-kind check and the config schema read, and a backend's default.
+ALL_KINDS = ("seq2seq", "instruct", "chat")
 
 
 class Engine(Protocol):

@@ -65,7 +65,6 @@ class Generation:
     device: str = "auto"
     dtype: str = "auto"
     threads: int | None = None
-    force_lengths: bool = False  # min_new_tokens = max_new_tokens (benchmarks)
     backend: str = TORCH  # or another name registered in backends.BACKENDS
     quantize: str | None = None  # "int8": dynamic int8 weights (torch) / int8 compute (ct2)
 

@@ -12,12 +12,12 @@ import difflib
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from .backends import BACKENDS
+from .backends import ALL_KINDS, BACKENDS
 from .plan import Strategy
 
 LANGS = ("de", "en")
 # What kind of summariser a model is (see models/kinds.py); "auto" detects it.
-MODEL_KINDS = ("auto", "seq2seq", "instruct", "chat")
+MODEL_KINDS = ("auto", *ALL_KINDS)
 DTYPES = ("auto", "fp32", "bf16", "fp16", "float32", "bfloat16", "float16")
 QUANTIZE = ("none", "int8")
 
@@ -42,7 +42,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
                    "repetition_penalty": Key(float),
                    "batch_size": Key(int, min=1), "device": Key(str),
                    "dtype": Key(str, DTYPES), "threads": Key(int, min=1),
-                   "force_lengths": Key(bool), "backend": Key(str, BACKENDS.keys()),
+                   "backend": Key(str, BACKENDS.keys()),
                    "quantize": Key(str, QUANTIZE)},
     "run": {"langs": Key(list, LANGS), "lengths": Key(list),
             "source_lang": Key(str, ("auto", *LANGS)),

@@ -69,7 +69,8 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int | None = None,
 
 def even_split(items: Sequence[T], parts: int) -> list[list[T]]:
     """``items`` in ``parts`` consecutive runs whose sizes differ by one at most (the
-    longer first): 16 in 3 are 6 + 5 + 5."""
+    longer first): 16 in 3 are 6 + 5 + 5. Public: the benches interleave their paths'
+    shares of the documents with it."""
     size, extra = divmod(len(items), max(parts, 1))
     out, start = [], 0
     for part in range(parts):

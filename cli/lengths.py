@@ -13,12 +13,9 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .segment import count_words
-
-if TYPE_CHECKING:
-    from .config import Generation
 
 
 @dataclass(frozen=True)
@@ -57,8 +54,8 @@ class TokenBudget:
 
     @property
     def exact(self) -> bool:
-        """Every row writes the whole budget (``Generation.force_lengths``): a batch
-        padded to its longest budget must cut each row back to its own."""
+        """Every row writes the whole budget (``ForcedLengths``): a batch padded to its
+        longest budget must cut each row back to its own."""
         return self.min_new_tokens >= self.max_new_tokens
 
 
@@ -75,21 +72,17 @@ def tokens_per_word(tokenizer, lang: str) -> float:
     return max(1.0, tokens / max(1, count_words(text)))
 
 
-def budget(preset: LengthPreset, ratio: float, generation: Generation | None = None,
-           floor: float = MIN_FACTOR, limit: int | None = None) -> TokenBudget:
+def budget(preset: LengthPreset, ratio: float, floor: float = MIN_FACTOR,
+           limit: int | None = None) -> TokenBudget:
     """Token budget for one preset given a tokens-per-word ratio.
 
     ``floor`` is the share of the target a model must write before it may stop (0: none).
     ``limit``: the most tokens the decoder can write at all (``output_window``).
-    Benchmarks (``generation.force_lengths``) make every call write its whole budget, so
-    that timings compare equal work; that is decided here, not in each model family.
     """
     target = preset.words * ratio
     most = max(2, math.ceil(target * MAX_TOKEN_FACTOR))
     if limit is not None:
         most = min(most, limit)
-    if generation is not None and generation.force_lengths:
-        return TokenBudget(most, most)
     least = min(most, max(1, math.floor(target * floor))) if floor else 0
     return TokenBudget(min_new_tokens=least, max_new_tokens=most)
 
@@ -100,13 +93,54 @@ def words_within(tokens: int, ratio: float) -> int:
     return max(1, math.floor(tokens / (ratio * MAX_TOKEN_FACTOR)))
 
 
-def translation_budget(source_tokens: int, window: int,
-                       generation: Generation | None = None) -> TokenBudget:
+def translation_budget(source_tokens: int, window: int) -> TokenBudget:
     """Room for the translation of a segment of ``source_tokens`` tokens: twice the source
-    and a little, within the model's ``window`` of positions. Forced (benchmarks), exactly
-    as long as the source: about what a real translation takes, and the same however
-    segments are batched."""
-    if generation is not None and generation.force_lengths:
+    and a little, within the model's ``window`` of positions."""
+    return TokenBudget(0, max(4, min(window - 2, 2 * source_tokens + 8)))
+
+
+class LengthPolicy(Protocol):
+    """How much of its token budget a model call must write. Passed to the model classes
+    (through ``ModelRegistry(..., lengths=)``), never read from the settings."""
+
+    def summary(self, preset: LengthPreset, ratio: float, floor: float = MIN_FACTOR,
+                limit: int | None = None) -> TokenBudget: ...
+
+    def translation(self, source_tokens: int, window: int) -> TokenBudget: ...
+
+
+class ModelStops:
+    """The length policy of every run: a model writes at least the floor of its budget
+    and may stop anywhere after it, up to the budget's maximum."""
+
+    def summary(self, preset: LengthPreset, ratio: float, floor: float = MIN_FACTOR,
+                limit: int | None = None) -> TokenBudget:
+        return budget(preset, ratio, floor, limit)
+
+    def translation(self, source_tokens: int, window: int) -> TokenBudget:
+        return translation_budget(source_tokens, window)
+
+
+class ForcedLengths:
+    """A benchmark's length policy: every call writes its whole budget (minimum =
+    maximum), so that timings of two engines, or of the engine and a naive loop, compare
+    equal work even on random-weight models that stop anywhere or never. A translation
+    is forced to the length of its source: about what a real one takes, and the same
+    however segments are batched.
+
+    Not a setting: a user cannot ask for it (config files refuse the key), and it leaves
+    the settings hash alone. A bench passes it to ``ModelRegistry(settings,
+    lengths=ForcedLengths())``, which hands it to every summariser and translator."""
+
+    def summary(self, preset: LengthPreset, ratio: float, floor: float = MIN_FACTOR,
+                limit: int | None = None) -> TokenBudget:
+        most = budget(preset, ratio, floor, limit).max_new_tokens
+        return TokenBudget(most, most)
+
+    def translation(self, source_tokens: int, window: int) -> TokenBudget:
         exact = max(1, source_tokens)
         return TokenBudget(exact, exact)
-    return TokenBudget(0, max(4, min(window - 2, 2 * source_tokens + 8)))
+
+
+# The policy a model gets when nobody passes one.
+MODEL_STOPS: LengthPolicy = ModelStops()

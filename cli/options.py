@@ -95,7 +95,8 @@ Globs = Annotated[list[str] | None, typer.Option(
     "--glob", metavar="PATTERN",
     help="File patterns to take from folders (case-insensitive); repeat; replaces the "
     "default. JSON Lines datasets are read only when named or globbed (--glob '*.jsonl'). "
-    "[default: every format read: *.txt, *.md, *.html, *.htm, *.pdf, *.docx]",
+    "[default: every format read: *.txt, *.text, *.md, *.markdown, *.html, *.htm, *.xhtml, "
+    "*.pdf, *.docx]",
     show_default=False)]
 Executor = Annotated[str, typer.Option(
     "--executor", metavar="EXECUTOR",

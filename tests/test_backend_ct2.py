@@ -55,7 +55,7 @@ def test_ct2_fp32_writes_the_same_tokens_as_torch(tiny_models, cache):
     """With the same precision both backends must agree: this checks that tokens travel
     between the Hugging Face tokenizer and CTranslate2 correctly."""
     from summarise.config import Generation, Settings
-    from summarise.lengths import PRESETS
+    from summarise.lengths import PRESETS, ForcedLengths
     from summarise.models import ModelRegistry
 
     text = SEED.read_text(encoding="utf-8")[:600]
@@ -63,9 +63,8 @@ def test_ct2_fp32_writes_the_same_tokens_as_torch(tiny_models, cache):
     for backend in ("torch", "ctranslate2"):
         settings = Settings(summariser=str(tiny_models["mt5"]),
                             translators={"de-en": str(tiny_models["marian-de-en"])},
-                            generation=Generation(backend=backend, dtype="fp32",
-                                                  force_lengths=True))
-        registry = ModelRegistry(settings)
+                            generation=Generation(backend=backend, dtype="fp32"))
+        registry = ModelRegistry(settings, lengths=ForcedLengths())
         [row] = registry.summariser().summarise([text], "de", [PRESETS["short"]])
         translator = registry.translator("de", "en")
         [translated] = translator.generate([row[0].text], "de", "en", 60, [40])

@@ -23,13 +23,13 @@ class CountingEngine:
         self.calls.append("load")
         return self.torch.load_model(ref, settings, notify)
 
-    def summariser(self, loaded, settings, kind):
+    def summariser(self, loaded, settings, kind, lengths):
         self.calls.append(f"summariser:{kind}")
-        return self.torch.summariser(loaded, settings, kind)
+        return self.torch.summariser(loaded, settings, kind, lengths)
 
-    def translator(self, loaded, generation):
+    def translator(self, loaded, generation, lengths):
         self.calls.append("translator")
-        return self.torch.translator(loaded, generation)
+        return self.torch.translator(loaded, generation, lengths)
 
 
 @pytest.fixture

@@ -53,7 +53,8 @@ def test_short_texts_travel_in_bigger_batches_than_long_ones():
     assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
 
 
-def registry_for(tiny_models, langs=("de", "en"), **generation):
+def registry_for(tiny_models, langs=("de", "en"), forced=False, **generation):
+    from summarise.lengths import MODEL_STOPS, ForcedLengths
     from summarise.models import ModelRegistry
 
     settings = Settings(summariser=str(tiny_models["mt5"]),
@@ -61,7 +62,7 @@ def registry_for(tiny_models, langs=("de", "en"), **generation):
                                      "en-de": str(tiny_models["marian-en-de"])},
                         langs=langs, lengths=("short",),
                         generation=Generation(dtype="fp32", **generation))
-    return ModelRegistry(settings)
+    return ModelRegistry(settings, lengths=ForcedLengths() if forced else MODEL_STOPS)
 
 
 def test_inputs_are_padded_to_the_longest_in_their_batch_never_to_the_window(tiny_models):
@@ -81,33 +82,32 @@ def test_inputs_are_padded_to_the_longest_in_their_batch_never_to_the_window(tin
     assert max(width for _, width in seen) < summariser.max_input_tokens
 
 
-@pytest.mark.parametrize("force_lengths", [False, True])
-def test_batched_summaries_equal_one_document_at_a_time(tiny_models, force_lengths):
+@pytest.mark.parametrize("forced", [False, True])
+def test_batched_summaries_equal_one_document_at_a_time(tiny_models, forced):
     texts = texts_of([15, 70, 30, 45, 5])
     presets = [PRESETS["short"], PRESETS["medium"]]
-    batched = registry_for(tiny_models, force_lengths=force_lengths).summariser()
-    single = registry_for(tiny_models, force_lengths=force_lengths, batch_size=1).summariser()
+    batched = registry_for(tiny_models, forced=forced).summariser()
+    single = registry_for(tiny_models, forced=forced, batch_size=1).summariser()
     together = batched.summarise(texts, "de", presets)
     alone = [single.summarise([text], "de", presets)[0] for text in texts]
     assert [[g.ids for g in row] for row in together] == [[g.ids for g in row] for row in alone]
     assert all(g.ids for row in together for g in row)
-    if force_lengths:  # no early end: a medium summary is longer than a short one
+    if forced:  # no early end: a medium summary is longer than a short one
         assert all(len(medium.ids) > len(short.ids) for short, medium in together)
 
 
-@pytest.mark.parametrize("force_lengths", [False, True])
-def test_batched_translation_equals_one_text_at_a_time(tiny_models, force_lengths):
+@pytest.mark.parametrize("forced", [False, True])
+def test_batched_translation_equals_one_text_at_a_time(tiny_models, forced):
     texts = texts_of([6, 40, 18, 25])
-    batched = registry_for(tiny_models, force_lengths=force_lengths).translator("de", "en")
-    single = registry_for(tiny_models, force_lengths=force_lengths,
-                          batch_size=1).translator("de", "en")
+    batched = registry_for(tiny_models, forced=forced).translator("de", "en")
+    single = registry_for(tiny_models, forced=forced, batch_size=1).translator("de", "en")
     spends = [batched.budget(n) for n in batched._count(texts)]
     keep = [spend.max_new_tokens if spend.exact else None for spend in spends]
     together = batched.generate(texts, "de", "en", 120, keep)
     alone = [single.generate([text], "de", "en", 120, [cap])[0]
              for text, cap in zip(texts, keep, strict=True)]
     assert [g.ids for g in together] == [g.ids for g in alone]
-    if force_lengths:  # each its own forced length, not the longest of its batch
+    if forced:  # each its own forced length, not the longest of its batch
         assert len({len(g.ids) for g in together}) > 1
 
 

@@ -43,14 +43,16 @@ def test_reading_one_length_off_the_shared_pass(best, spend, forced, expected):
     assert Fork((END,), forced).tokens(GENERATED, best, spend) == expected
 
 
-def _summariser(path, **generation):
+def _summariser(path, forced: bool = False, **generation):
     from summarise import Settings
     from summarise.config import Generation
+    from summarise.lengths import MODEL_STOPS, ForcedLengths
     from summarise.models import ModelRegistry
 
     settings = Settings(summariser=str(path), generation=Generation(
         dtype="fp32", threads=1, no_repeat_ngram_size=0, **generation))
-    return ModelRegistry(settings).summariser()
+    return ModelRegistry(settings, lengths=ForcedLengths() if forced else MODEL_STOPS
+                         ).summariser()
 
 
 def _encode(summariser, texts: list[str], prefix: str):
@@ -99,7 +101,7 @@ def test_summarise_writes_every_length_as_separate_runs_would(tiny_models, monke
     texts = ["Der Rat tagt am Montag in Bern. Er berät über den Haushalt des Kantons.",
              "Das Wetter bleibt kühl."]
     for force in (False, True):
-        summariser = _summariser(tiny_models["mt5"], force_lengths=force)
+        summariser = _summariser(tiny_models["mt5"], forced=force)
         shared = summariser.summarise(texts, "de", presets)
         monkeypatch.setattr(seq2seq, "shareable", lambda budgets, beams: False)
         alone = summariser.summarise(texts, "de", presets)
@@ -182,7 +184,9 @@ def test_ct2_cascade_equals_separate_runs_on_a_model_that_stops(trained_models, 
     spends = [TokenBudget(0, 12), TokenBudget(0, 160), TokenBudget(20, 60),
               TokenBudget(130, 200)]
     presets = [LengthPreset("medium", 60 + i, 3) for i in range(len(spends))]
-    monkeypatch.setattr(ct2, "budget", lambda preset, *a, **k: spends[preset.words - 60])
+    set_directly = type("SetDirectly", (), {  # a length policy: the budgets above
+        "summary": lambda self, preset, *a, **k: spends[preset.words - 60]})()
+    monkeypatch.setattr(summariser, "lengths", set_directly)
     calls = []
     translate = summariser.loaded.model.translate_batch
     monkeypatch.setattr(summariser.loaded, "model", type("Counting", (), {

@@ -10,6 +10,7 @@ from ..backends import backend_named
 from ..config import Settings
 from ..errors import SummariseError, UsageError
 from ..isolation import is_out_of_memory
+from ..lengths import MODEL_STOPS, LengthPolicy
 from .base import Generated, Summariser, Translator
 from .hub import SUMMARISER_FLAG, ModelRef, resolve, with_value
 from .modelfiles import check_files, check_translator_role
@@ -25,7 +26,8 @@ __all__ = ["Generated", "ModelRegistry", "Summariser", "Translator"]
 _ONE_LOAD_AT_A_TIME = threading.Lock()
 
 
-def summariser_for(loaded, settings: Settings) -> Summariser:
+def summariser_for(loaded, settings: Settings, lengths: LengthPolicy = MODEL_STOPS
+                   ) -> Summariser:
     """The summariser the backend's engine builds for the model's kind (see ``kinds``:
     seq2seq, instruct, chat; detected from its config and name, or set with
     ``--model-kind``), once the backend has said it runs that kind."""
@@ -33,7 +35,7 @@ def summariser_for(loaded, settings: Settings) -> Summariser:
 
     kind = kind_of(loaded.ref.name, loaded.ref.path, settings.model_kind)
     check_backend_runs(kind, settings, loaded.ref.name)
-    return _engine(settings).summariser(loaded, settings, kind)
+    return _engine(settings).summariser(loaded, settings, kind, lengths)
 
 
 def _engine(settings: Settings):
@@ -41,10 +43,17 @@ def _engine(settings: Settings):
 
 
 class ModelRegistry:
-    """Resolves model names early (fast, clear errors) and loads each model at most once."""
+    """Resolves model names early (fast, clear errors) and loads each model at most once.
 
-    def __init__(self, settings: Settings, download: bool = True, notify=None):
+    ``lengths`` is how much of its token budget each model call must write: by default
+    a model stops when it is done; a benchmark passes ``lengths.ForcedLengths()`` so that
+    every call writes its whole budget. It is no setting (not in config files, not in the
+    settings hash): only a program that builds its own registry can choose it."""
+
+    def __init__(self, settings: Settings, download: bool = True, notify=None,
+                 lengths: LengthPolicy = MODEL_STOPS):
         self.settings = settings
+        self.lengths = lengths
         self.download = download
         self.notify = notify  # called with one-line progress messages (model conversion)
         self._refs: dict[str, ModelRef] = {}
@@ -218,14 +227,14 @@ class ModelRegistry:
     def summariser(self) -> Summariser:
         if self._summariser is None:
             self._summariser = summariser_for(self._load(self.settings.summariser),
-                                              self.settings)
+                                              self.settings, self.lengths)
         return self._summariser
 
     def translator(self, src: str, tgt: str) -> Translator:
         name = self.translator_name(src, tgt)
         if name not in self._translators:  # one model may serve several directions
             self._translators[name] = _engine(self.settings).translator(
-                self._load(name), self.settings.generation)
+                self._load(name), self.settings.generation, self.lengths)
         return self._translators[name]
 
     def loaded_names(self) -> list[str]:

@@ -14,7 +14,7 @@ from ..config import Generation
 from ..controltokens import control_markers, neutralise
 from ..engine import length_sorted_batches
 from ..errors import UsageError
-from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
+from ..lengths import MODEL_STOPS, LengthPolicy, LengthPreset, TokenBudget, tokens_per_word
 from ..postprocess import clean_chat_output
 from ..prompting import PromptTemplate, RenderedPrompt
 from .base import Generated
@@ -36,7 +36,8 @@ class ChatSummariser:
     can_write_other_language = True
     kind = "chat"
 
-    def __init__(self, loaded: LoadedModel, generation: Generation, template: PromptTemplate):
+    def __init__(self, loaded: LoadedModel, generation: Generation, template: PromptTemplate,
+                 lengths: LengthPolicy = MODEL_STOPS):
         tokenizer = loaded.tokenizer
         if not getattr(tokenizer, "chat_template", None):
             raise UsageError(f"model {loaded.ref.name} has no chat template; summarise needs "
@@ -47,6 +48,7 @@ class ChatSummariser:
         self.loaded, self.template = loaded, template
         self.profile = profile_of(loaded)
         self.generation = resolve_generation(generation, self.profile)
+        self.lengths = lengths
         self.trained_output_tokens = self.profile.output_tokens
         self.tokenizer = tokenizer
         self.name = loaded.ref.name
@@ -81,7 +83,7 @@ class ChatSummariser:
                        for t in texts]
             ids = self.tokenizer(prompts, add_special_tokens=False)["input_ids"]
             # No floor: a chat model is asked for the length in words and ends itself.
-            spend = budget(preset, ratio, self.generation, floor=0)
+            spend = self.lengths.summary(preset, ratio, floor=0)
             written: dict[int, Generated] = {}
             for batch in length_sorted_batches([len(x) for x in ids], self.generation.batch_size):
                 with owned_by(batch):  # --doc-timeout: whose rows these are

@@ -27,7 +27,7 @@ from ..budget import charge_call, owned_by
 from ..config import Generation
 from ..engine import decoding_bytes, length_sorted_batches
 from ..errors import ModelUnavailable, UsageError
-from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
+from ..lengths import MODEL_STOPS, LengthPolicy, LengthPreset, TokenBudget, tokens_per_word
 from .base import Generated
 from .hub import ModelRef
 from .seq2seq import Seq2SeqSummariser, decode, output_window
@@ -229,8 +229,9 @@ def _to_generated(loaded: CT2Model, tokens: list[str], max_new: int,
 class CT2Summariser(Seq2SeqSummariser):
     """Seq2SeqSummariser's prefix, window and token counts, with CTranslate2 decoding."""
 
-    def __init__(self, loaded: CT2Model, generation: Generation):
-        super().__init__(loaded, generation)
+    def __init__(self, loaded: CT2Model, generation: Generation,
+                 lengths: LengthPolicy = MODEL_STOPS):
+        super().__init__(loaded, generation, lengths)
         self.suppress = _suppressed(loaded)
 
     def _pieces(self, texts: list[str], prefix: str) -> list[list[str]]:
@@ -242,7 +243,7 @@ class CT2Summariser(Seq2SeqSummariser):
     def summarise(self, texts: list[str], lang: str, presets: list[LengthPreset],
                   out_lang: str | None = None) -> list[list[Generated]]:
         ratio = tokens_per_word(self.loaded.tokenizer, lang)
-        budgets = [budget(p, ratio, self.generation, limit=output_window(self.loaded.config))
+        budgets = [self.lengths.summary(p, ratio, limit=output_window(self.loaded.config))
                    for p in presets]
         rows: list[list[Generated | None]] = [[None] * len(presets) for _ in texts]
         every = list(range(len(texts)))
@@ -288,8 +289,9 @@ class CT2Summariser(Seq2SeqSummariser):
 class CT2Translator(Seq2SeqTranslator):
     """Seq2SeqTranslator's sentence grouping and batching, with CTranslate2 decoding."""
 
-    def __init__(self, loaded: CT2Model, generation: Generation):
-        super().__init__(loaded, generation)
+    def __init__(self, loaded: CT2Model, generation: Generation,
+                 lengths: LengthPolicy = MODEL_STOPS):
+        super().__init__(loaded, generation, lengths)
         self.suppress = _suppressed(loaded)
 
     def generate(self, segments: list[str], src: str, tgt: str, max_new: int,
@@ -326,10 +328,12 @@ def load_model(ref: ModelRef, settings, notify=None) -> CT2Model:
     return load(ref, settings.generation, notify)
 
 
-def summariser(loaded: CT2Model, settings, kind: str) -> CT2Summariser:
+def summariser(loaded: CT2Model, settings, kind: str,
+               lengths: LengthPolicy = MODEL_STOPS) -> CT2Summariser:
     """Only seq2seq reaches here: the backend declares ``kinds=("seq2seq",)``."""
-    return CT2Summariser(loaded, settings.generation)
+    return CT2Summariser(loaded, settings.generation, lengths)
 
 
-def translator(loaded: CT2Model, generation: Generation) -> CT2Translator:
-    return CT2Translator(loaded, generation)
+def translator(loaded: CT2Model, generation: Generation,
+               lengths: LengthPolicy = MODEL_STOPS) -> CT2Translator:
+    return CT2Translator(loaded, generation, lengths)

@@ -12,7 +12,7 @@ from ..budget import owned_by, watching
 from ..config import Generation
 from ..controltokens import control_markers, neutralise
 from ..engine import length_sorted_batches
-from ..lengths import LengthPreset, budget, tokens_per_word
+from ..lengths import MODEL_STOPS, LengthPolicy, LengthPreset, tokens_per_word
 from ..postprocess import clean_chat_output
 from ..prompting import PromptTemplate, RenderedPrompt
 from .base import Generated
@@ -34,10 +34,12 @@ class InstructSummariser:
     can_write_other_language = True
     kind = "instruct"
 
-    def __init__(self, loaded: LoadedModel, generation: Generation, template: PromptTemplate):
+    def __init__(self, loaded: LoadedModel, generation: Generation, template: PromptTemplate,
+                 lengths: LengthPolicy = MODEL_STOPS):
         self.loaded, self.template = loaded, template
         self.profile = profile_of(loaded)
         self.generation = resolve_generation(generation, self.profile)
+        self.lengths = lengths
         self.tokenizer = loaded.tokenizer
         self.name = loaded.ref.name
         self.max_input_tokens = input_window(loaded, self.profile)
@@ -64,7 +66,7 @@ class InstructSummariser:
         for preset in presets:
             prompts = [self.template.render(t, out_lang, lang, preset, self.markers).as_text()
                        for t in texts]
-            spend = budget(preset, ratio, self.generation, limit=output_window(self.loaded.config))
+            spend = self.lengths.summary(preset, ratio, limit=output_window(self.loaded.config))
             sizes = [len(ids) for ids in tokenizer(prompts)["input_ids"]]
             written: dict[int, Generated] = {}
             for batch in length_sorted_batches(sizes, self.generation.batch_size):

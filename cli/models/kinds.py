@@ -19,13 +19,13 @@ import json
 import re
 from pathlib import Path
 
-from ..backends import TORCH, backend_named
+from ..backends import ALL_KINDS, TORCH, backend_named
 from ..errors import UsageError
 from ..plan import plain_summariser_refused, possible_plans
 from .hub import SUMMARISER_FLAG, with_value
 from .modelfiles import check_summariser_role, model_config
 
-KINDS = ("seq2seq", "instruct", "chat")
+KINDS = ALL_KINDS
 # Architectures whose config.json may not say is_encoder_decoder explicitly.
 ENCODER_DECODER_TYPES = frozenset({
     "t5", "mt5", "umt5", "longt5", "switch_transformers", "bart", "mbart", "pegasus",

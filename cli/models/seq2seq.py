@@ -10,7 +10,7 @@ from ..budget import owned_by, watching
 from ..config import Generation
 from ..controltokens import control_markers, neutralise
 from ..engine import decoding_bytes, length_sorted_batches
-from ..lengths import LengthPreset, TokenBudget, budget, tokens_per_word
+from ..lengths import MODEL_STOPS, LengthPolicy, LengthPreset, TokenBudget, tokens_per_word
 from .base import Generated
 from .masks import in_place
 from .profiles import Profile, profile_for, profile_of, resolve_generation
@@ -97,7 +97,8 @@ def encode(model, enc):
 def generate_kwargs(generation: Generation, min_new: int, max_new: int) -> dict:
     """``generate()`` arguments for a resolved ``generation`` (``resolve_generation``):
     every decoding setting is passed, so nothing is inherited unseen from the model's
-    generation_config.json (Qwen's sampling-time repetition penalty)."""
+    generation_config.json (Qwen's sampling-time repetition penalty). Public: the
+    benches' naive paths call ``generate()`` with it, so that they decode as the library."""
     kwargs = {"max_new_tokens": max_new, "min_new_tokens": min(min_new, max_new),
               "num_beams": generation.beams or 1, "do_sample": False,
               "no_repeat_ngram_size": generation.no_repeat_ngram_size or 0,
@@ -110,10 +111,12 @@ class Seq2SeqSummariser:
 
     can_write_other_language = False
 
-    def __init__(self, loaded: LoadedModel, generation: Generation):
+    def __init__(self, loaded: LoadedModel, generation: Generation,
+                 lengths: LengthPolicy = MODEL_STOPS):
         self.loaded = loaded
         self.profile = profile_of(loaded)
         self.generation = resolve_generation(generation, self.profile)
+        self.lengths = lengths  # may the model stop early (runs) or not (benchmarks)
         self.name = loaded.ref.name
         self.tokenizer = loaded.tokenizer
         self.prefixes = TaskPrefixes(loaded.config, self.profile)
@@ -145,7 +148,7 @@ class Seq2SeqSummariser:
     def summarise(self, texts: list[str], lang: str, presets: list[LengthPreset],
                   out_lang: str | None = None) -> list[list[Generated]]:
         ratio = tokens_per_word(self.loaded.tokenizer, lang)
-        budgets = [budget(p, ratio, self.generation, limit=output_window(self.loaded.config))
+        budgets = [self.lengths.summary(p, ratio, limit=output_window(self.loaded.config))
                    for p in presets]
         by_prefix = self.by_prefix(presets)
         rows: list[list[Generated | None]] = [[None] * len(presets) for _ in texts]
@@ -216,7 +219,8 @@ def decode(tokenizer, sequence, max_new_tokens: int, prompt_len: int = 0,
     """Text of one generated sequence (its first ``keep`` tokens if given), and whether it
     ran into the token limit: the model did not end it before the last step. An end
     token on the last step is no sign of a finished text (BART and Marian force one
-    there), nor is the end token BART starts decoding from."""
+    there), nor is the end token BART starts decoding from. Public: the benches' naive
+    paths decode with it, so that their texts are the library's."""
     ids = sequence[prompt_len:]
     ids = ids.tolist() if hasattr(ids, "tolist") else list(ids)  # a tensor, or plain ids
     specials = set(tokenizer.all_special_ids)

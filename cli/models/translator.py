@@ -10,7 +10,7 @@ from ..budget import owned_by, watching
 from ..config import Generation
 from ..controltokens import control_markers, neutralise
 from ..engine import ACTIVATION_BYTES, decoding_bytes, length_sorted_batches
-from ..lengths import TokenBudget, translation_budget
+from ..lengths import MODEL_STOPS, LengthPolicy, TokenBudget
 from ..segment import pack_sentences
 from .base import Generated
 from .masks import in_place
@@ -31,15 +31,19 @@ INPUT_SHARE = 3
 
 def forced_length_kwargs(tokens: int) -> dict:
     """``generate()`` arguments that make every row exactly ``tokens`` long: no early
-    end-of-sequence, and no end-of-sequence forced onto the last step (Marian does that)."""
+    end-of-sequence, and no end-of-sequence forced onto the last step (Marian does that).
+    Public: an exact budget (``lengths.ForcedLengths``) reaches ``generate()`` through it,
+    here and in the benches' naive paths."""
     return {"max_new_tokens": tokens, "min_new_tokens": tokens, "forced_eos_token_id": None}
 
 
 class Seq2SeqTranslator:
-    def __init__(self, loaded: LoadedModel, generation: Generation):
+    def __init__(self, loaded: LoadedModel, generation: Generation,
+                 lengths: LengthPolicy = MODEL_STOPS):
         self.loaded = loaded
         self.profile = profile_of(loaded)
         self.generation = resolve_generation(generation, self.profile)
+        self.lengths = lengths  # may a translation end early (runs) or not (benchmarks)
         self.name = loaded.ref.name
         self.window = input_window(loaded, self.profile)
         self.segment_tokens = max(8, self.window // INPUT_SHARE)
@@ -93,7 +97,7 @@ class Seq2SeqTranslator:
 
     def budget(self, source_tokens: int) -> TokenBudget:
         """Room for a translation of a segment this long (within the model's positions)."""
-        return translation_budget(source_tokens, self.window, self.generation)
+        return self.lengths.translation(source_tokens, self.window)
 
     def generate(self, segments: list[str], src: str, tgt: str, max_new: int,
                  keep: list[int | None]) -> list[Generated]:
