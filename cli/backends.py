@@ -15,9 +15,11 @@ import importlib
 from dataclasses import dataclass
 from typing import Protocol
 
+from .modelkind import KINDS
+
 TORCH = "torch"
 CTRANSLATE2 = "ctranslate2"
-ALL_KINDS = ("seq2seq", "instruct", "chat")  # the summariser kinds of models/kinds.py
+ALL_KINDS = KINDS  # the summariser kinds of models/kinds.py
 
 
 class Engine(Protocol):

@@ -13,11 +13,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from .backends import BACKENDS
+from .modelkind import KINDS
 from .plan import Strategy
 
 LANGS = ("de", "en")
 # What kind of summariser a model is (see models/kinds.py); "auto" detects it.
-MODEL_KINDS = ("auto", "seq2seq", "instruct", "chat")
+MODEL_KINDS = ("auto", *KINDS)
 DTYPES = ("auto", "fp32", "bf16", "fp16", "float32", "bfloat16", "float16")
 QUANTIZE = ("none", "int8")
 
