@@ -10,19 +10,16 @@ same items for the same batches. Nothing outside an executor asks which one it i
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Union
 
 from .documents import Document, Failure, Skipped, Source
-from .errors import UsageError
 
 if TYPE_CHECKING:
     from .models import ModelRegistry
     from .pipeline import DocumentResult, Pipeline
 
-EXECUTORS = ("local", "ray")
 DEFAULT_BATCH_DOCS = 16  # documents per Pipeline.run: the same for every executor
 Item = Union["DocumentResult", Failure, Skipped]
 Stop = Callable[[], bool]
@@ -75,41 +72,6 @@ class Executor(Protocol):
 
     def models_manifest(self, registry: ModelRegistry | None) -> dict:
         """Per model loaded for the work so far: its files and how it ran (run.json)."""
-
-
-def executor_from_params(params: dict) -> Executor:
-    """``make_executor`` from a command's parsed flags (``options.EXECUTOR_FLAGS``)."""
-    return make_executor(params["executor"], params.get("ray_address"), params.get("workers"),
-                         params.get("worker_cpus"), params.get("worker_gpus"),
-                         params.get("batch_docs"))
-
-
-def make_executor(name: str, address: str | None = None, workers: int | None = None,
-                  worker_cpus: float | None = None, worker_gpus: float | None = None,
-                  batch_docs: int | None = None) -> Executor:
-    """The executor a command asked for; Ray is imported only when it is used."""
-    if name not in EXECUTORS:
-        raise UsageError(f"--executor {name!r}: use local or ray")
-    flags = {"--ray-address": address, "--workers": workers, "--worker-cpus": worker_cpus,
-             "--worker-gpus": worker_gpus}
-    if name == "local":
-        given = [flag for flag, value in flags.items() if value is not None]
-        if given:
-            raise UsageError(f"{', '.join(given)} only apply with --executor ray")
-        return LocalExecutor(batch_docs or DEFAULT_BATCH_DOCS)
-    if not all(importlib.util.find_spec(m) for m in ("ray", "pyarrow", "pandas")):
-        raise UsageError("--executor ray needs Ray Data, which is not installed: "
-                         "pip install 'summarise[ray]' (or pip install 'ray[data]')")
-    if worker_cpus == 0 and not worker_gpus:
-        raise UsageError("--worker-cpus 0 needs --worker-gpus: an actor must get a CPU or a GPU")
-    from .ray_executor import RayExecutor, RayOptions
-
-    defaults = RayOptions()
-    return RayExecutor(RayOptions(
-        address=address, workers=workers,
-        worker_cpus=defaults.worker_cpus if worker_cpus is None else worker_cpus,
-        worker_gpus=worker_gpus or defaults.worker_gpus,
-        batch_docs=batch_docs or defaults.batch_docs))
 
 
 class LocalExecutor:

@@ -23,6 +23,7 @@ calls.
 
 from __future__ import annotations
 
+import importlib.util
 import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -34,7 +35,7 @@ from types import MappingProxyType
 from .config import Settings
 from .documents import Document, Failure, Skipped, Source
 from .errors import UsageError
-from .executor import Batch, Executor, LocalExecutor, Work, never
+from .executor import DEFAULT_BATCH_DOCS, Batch, Executor, LocalExecutor, Work, never
 from .langdetect import Detection
 from .modelkind import ModelKind
 from .models import ModelRegistry
@@ -43,6 +44,8 @@ from .pipeline import Pipeline, document_batches
 from .plan import Plan, possible_plans
 from .preflight import language_pass, preflight
 from .reading import find_sources
+
+EXECUTORS = ("local", "ray")
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,41 @@ def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int
     work = Work({"": pipeline}, pipeline.models, doc_timeout, stop or never)
     yield from executor.run(work, job_batches(pipeline, sources, executor, work, text_field,
                                               skip, on_read))
+
+
+def executor_from_params(params: dict) -> Executor:
+    """``make_executor`` from a command's parsed flags (``options.EXECUTOR_FLAGS``)."""
+    return make_executor(params["executor"], params.get("ray_address"), params.get("workers"),
+                         params.get("worker_cpus"), params.get("worker_gpus"),
+                         params.get("batch_docs"))
+
+
+def make_executor(name: str, address: str | None = None, workers: int | None = None,
+                  worker_cpus: float | None = None, worker_gpus: float | None = None,
+                  batch_docs: int | None = None) -> Executor:
+    """The executor a command asked for; Ray is imported only when it is used."""
+    if name not in EXECUTORS:
+        raise UsageError(f"--executor {name!r}: use local or ray")
+    flags = {"--ray-address": address, "--workers": workers, "--worker-cpus": worker_cpus,
+             "--worker-gpus": worker_gpus}
+    if name == "local":
+        given = [flag for flag, value in flags.items() if value is not None]
+        if given:
+            raise UsageError(f"{', '.join(given)} only apply with --executor ray")
+        return LocalExecutor(batch_docs or DEFAULT_BATCH_DOCS)
+    if not all(importlib.util.find_spec(m) for m in ("ray", "pyarrow", "pandas")):
+        raise UsageError("--executor ray needs Ray Data, which is not installed: "
+                         "pip install 'summarise[ray]' (or pip install 'ray[data]')")
+    if worker_cpus == 0 and not worker_gpus:
+        raise UsageError("--worker-cpus 0 needs --worker-gpus: an actor must get a CPU or a GPU")
+    from .ray_executor import RayExecutor, RayOptions
+
+    defaults = RayOptions()
+    return RayExecutor(RayOptions(
+        address=address, workers=workers,
+        worker_cpus=defaults.worker_cpus if worker_cpus is None else worker_cpus,
+        worker_gpus=worker_gpus or defaults.worker_gpus,
+        batch_docs=batch_docs or defaults.batch_docs))
 
 
 def long_document_phase(source: str, done: int, total: int, round_: int,

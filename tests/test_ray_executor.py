@@ -322,3 +322,30 @@ def test_a_document_that_kills_its_worker_every_time_is_a_bounded_failure(
     assert "worker process died each time it summarised this document (2 times, 1 of them " \
            "alone)" in failures[0]["reason"]
     assert sorted(manifest(out)["documents"]) == sorted(writes)
+
+
+class ChokesOnVictim:
+    """Mixed into the worker: the model fails on one record of the eval slice."""
+
+    def summarise(self, pipeline, documents):
+        from test_eval_isolation import choke_on_victim
+
+        choke_on_victim(documents)
+        return super().summarise(pipeline, documents)
+
+
+@pytest.mark.ray
+def test_eval_on_ray_a_record_the_model_fails_on_is_a_failure_and_the_rest_is_scored(
+        cli, cluster, tiny_models, tmp_path, monkeypatch):
+    import test_eval_isolation
+    from ray import cloudpickle
+    from summarise.ray_executor import PipelineWorker, RayExecutor
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers lack tests/
+    cloudpickle.register_pickle_by_value(test_eval_isolation)
+    monkeypatch.setattr(RayExecutor, "worker_class",
+                        type("Choking", (ChokesOnVictim, PipelineWorker), {}))
+    out = tmp_path / "out"
+    result = cli(*test_eval_isolation.eval_args(tiny_models, out), "--executor", "ray",
+                 "--ray-address", cluster.address, "--workers", "2")
+    test_eval_isolation.check_failure_row_and_scores(result, out)

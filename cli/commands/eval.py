@@ -10,7 +10,6 @@ import typer
 from .. import options as opt
 from ..console import current_reporter
 from ..errors import UsageError
-from ..executor import executor_from_params
 
 HELP = """\
 Score abstracts against human reference summaries, with bootstrap confidence intervals.
@@ -114,6 +113,7 @@ def eval_command(
         "--bootstrap", metavar="N", min=0, help="Bootstrap resamples for the 95% CIs.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", metavar="N", help="Bootstrap seed.")] = 12345,
 ) -> None:
+    from ..job import executor_from_params
     from ..layers import ModelOptions
 
     executor = executor_from_params(ctx.params)

@@ -10,7 +10,6 @@ import typer
 from .. import options as opt
 from ..console import current_reporter
 from ..errors import UsageError
-from ..executor import executor_from_params
 from ..output import FORMATS
 
 HELP = """\
@@ -91,7 +90,14 @@ def run(
         "document past its SECONDS is cut out at the next step while the rest of the "
         "batch goes on.")] = None,
 ) -> None:
-    from ..job import ReadOptions, job_sources, open_writer, resolve_job, run_job
+    from ..job import (
+        ReadOptions,
+        executor_from_params,
+        job_sources,
+        open_writer,
+        resolve_job,
+        run_job,
+    )
     from ..layers import ModelOptions, settings_from_options
 
     reporter = current_reporter()
