@@ -20,13 +20,14 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .config_schema import LANGS
 from .controltokens import neutralise
 from .errors import UsageError
 from .lengths import LengthPreset
 from .plan import SUMMARIES, possible_plans, prompt_languages
 
 PACKAGE = "summarise.prompts"
-SUPPORTED_LANGS = ("de", "en")
+SUPPORTED_LANGS = LANGS
 TEMPLATE_KINDS = ("chat", "instruct")
 # The template a model kind gets when neither --prompt nor --prompt-file is given.
 DEFAULT_PROMPTS = {"chat": "chat", "instruct": "instruct"}
