@@ -40,7 +40,7 @@ from .langdetect import Detection
 from .modelkind import ModelKind
 from .models import ModelRegistry
 from .output import ResultPrinter, RunDirectory, Writer
-from .pipeline import Pipeline, document_batches
+from .pipeline import DocumentResult, Pipeline, document_batches
 from .plan import Plan, possible_plans
 from .preflight import language_pass, preflight
 from .reading import find_sources
@@ -150,7 +150,11 @@ def run_job(spec: JobSpec, executor: Executor, writer: Writer, reporter=None) ->
     reporter = reporter or Reporter(QUIET)
     registry = spec.models or ModelRegistry(spec.settings, notify=reporter.info)
     settings, out, tally = spec.settings, writer.where, Tally()
-    executor.check(spec.sources, spec.doc_timeout)
+    try:
+        executor.check(spec.sources, spec.doc_timeout)
+    except BaseException:
+        writer.close()  # the folder's lock: nothing ran, the next run must not wait
+        raise
     models = lambda: executor.models_manifest(registry)  # noqa: E731
     for note in writer.notes:
         reporter.warn(note)
@@ -178,7 +182,8 @@ def run_job(spec: JobSpec, executor: Executor, writer: Writer, reporter=None) ->
                 if record(item, writer, tally, reporter):
                     writer.save_manifest(every=2.0, models=models())
                     advance(1, item.source, timed=not isinstance(item, Skipped),
-                            seconds=getattr(item, "batch_seconds_per_document", None))
+                            seconds=item.batch_seconds_per_document
+                            if isinstance(item, DocumentResult) else None)
     except KeyboardInterrupt:  # the second signal (or a Ctrl-C without our handler): now
         tally.stopped_by.append(signalled() or signal.SIGINT)
     finally:

@@ -137,7 +137,6 @@ class PipelineSystem(System):
         from ..plan import Plan
         from ..preflight import preflight
 
-        self.running().check((), None)
         pairs = sorted({(r.lang, r.summary_lang) for r in records})
         plans = [Plan.build(replace(self.settings, langs=(tgt,)), src) for src, tgt in pairs]
         preflight(self.settings, self.registry, plans)
