@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED
+from test_eval_isolation import choke_on_victim
 
 ENGLISH = ("The city council voted on Tuesday to extend the tram line to the northern "
            "suburbs. Construction is to begin next spring and take about three years. "
@@ -328,9 +329,7 @@ class ChokesOnVictim:
     """Mixed into the worker: the model fails on one record of the eval slice."""
 
     def summarise(self, pipeline, documents):
-        from test_eval_isolation import choke_on_victim
-
-        choke_on_victim(documents)
+        choke_on_victim(documents)  # pickled by value with this module: workers lack tests/
         return super().summarise(pipeline, documents)
 
 
