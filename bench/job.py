@@ -3,8 +3,9 @@
 A folder of news-length articles (German and English) and long encyclopedia articles
 (Klexikon, which need map-reduce) is written to disk, then summarised two ways:
 
-- the *engine*: the run command's library path (``find_sources`` -> ``LocalExecutor`` ->
-  ``summarise_sources`` -> ``RunDirectory``), reading included, once per engine;
+- the *engine*: the run command's library path (``find_sources`` ->
+  ``job.summarise_sources``, the local executor -> ``RunDirectory``), reading included,
+  once per engine;
 - the *naive path*: the same files read the same way and chunked the same way
   (``longdoc``'s packing and reduce rounds), but every chunk, every length and every
   translated segment is one ``model.generate()`` on one text, fp32.
@@ -94,7 +95,7 @@ def summary_table(results) -> dict[str, str]:
 
 def run_engine_job(engine: str, folder: Path, models: dict, lengths, threads) -> dict:
     """Worker side: the run command's library path over the whole folder."""
-    from summarise.executor import LocalExecutor
+    from summarise.job import summarise_sources
     from summarise.lengths import ForcedLengths
     from summarise.models import ModelRegistry
     from summarise.output import RunDirectory
@@ -114,8 +115,7 @@ def run_engine_job(engine: str, folder: Path, models: dict, lengths, threads) ->
         target = RunDirectory(Path(out), "json", {"settings": settings.manifest()}, force=True)
         results, failures = [], []
         try:
-            for item in LocalExecutor(16).items(Pipeline(settings, registry), sources, "text",
-                                                None, None):
+            for item in summarise_sources(Pipeline(settings, registry), sources, 16):
                 if isinstance(item, DocumentResult):
                     target.write(item)
                     results.append(item)

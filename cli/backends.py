@@ -15,11 +15,11 @@ import importlib
 from dataclasses import dataclass
 from typing import Protocol
 
+from .modelkind import KINDS
+
 TORCH = "torch"
 CTRANSLATE2 = "ctranslate2"
-# The summariser kinds (models/kinds.py says what each is): the one list of them, which
-# kinds.py, the --model-kind check and the config schema read, and a backend's default.
-ALL_KINDS = ("seq2seq", "instruct", "chat")
+ALL_KINDS = KINDS  # the summariser kinds of models/kinds.py
 
 
 class Engine(Protocol):

@@ -92,6 +92,11 @@ class Settings:
         """The source languages a run may meet: --source-lang, or any supported one."""
         return LANGS if self.source_lang == "auto" else (self.source_lang,)
 
+    @property
+    def prompted(self) -> bool:
+        """A prompt template is chosen (--prompt or --prompt-file), not the kind's own."""
+        return bool(self.prompt or self.prompt_file)
+
     def validate(self) -> Settings:
         """Check every value; pure (reads no files: the prompt template and the models are
         checked by ``preflight``), and done once per settings object."""

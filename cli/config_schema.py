@@ -12,12 +12,13 @@ import difflib
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from .backends import ALL_KINDS, BACKENDS
+from .backends import BACKENDS
+from .modelkind import KINDS
 from .plan import Strategy
 
 LANGS = ("de", "en")
 # What kind of summariser a model is (see models/kinds.py); "auto" detects it.
-MODEL_KINDS = ("auto", *ALL_KINDS)
+MODEL_KINDS = ("auto", *KINDS)
 DTYPES = ("auto", "fp32", "bf16", "fp16", "float32", "bfloat16", "float16")
 QUANTIZE = ("none", "int8")
 

@@ -1,4 +1,5 @@
-"""What reading produces: files found (``Source``), texts (``Document``), and ``Failure``.
+"""What reading produces: files found (``Source``), texts (``Document``), ``Failure`` and
+``Skipped`` (a document already done).
 
 Only the types live here, so that every layer can name them without importing the
 readers; finding and reading files is ``summarise.reading``.
@@ -38,6 +39,14 @@ class Failure:
         if self.reason.startswith(self.source):
             return self.reason
         return f"{self.source}: {self.reason}"
+
+
+@dataclass
+class Skipped:
+    """A document whose output already exists for the same content and settings."""
+
+    source: str
+    id: str
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ MODEL_FLAGS = {
     "quantize": (Quantize, None), "config": (ConfigFile, None),
     "allow_pickle": (AllowPickle, False),
 }
-# Where the work runs (run, eval); read with ``executor.executor_from_params``.
+# Where the work runs (run, eval); read with ``job.executor_from_params``.
 EXECUTOR_FLAGS = {
     "executor": (Executor, "local"), "ray_address": (RayAddress, None),
     "workers": (Workers, None), "worker_cpus": (WorkerCpus, None),

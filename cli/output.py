@@ -14,10 +14,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Protocol
 
 from . import __version__
-from .documents import Document, Failure
-from .pipeline import DocumentResult, Skipped
+from .documents import Document, Failure, Skipped
+from .pipeline import DocumentResult
 from .runlock import RunLock
 
 FORMATS = ("text", "markdown", "json")
@@ -112,6 +113,56 @@ def print_result(result: DocumentResult, fmt: str, stream=None) -> None:
     stream.flush()
 
 
+class Writer(Protocol):
+    """Where a job's results go, as each is done (``summarise.job.run_job``)."""
+
+    where: Path | None  # the folder named in messages; None for stdout
+    notes: list[str]  # what the user should hear before the run starts
+
+    def is_done(self, document: Document) -> bool:
+        """A result for this document is there already (resume)."""
+
+    def write(self, result: DocumentResult) -> object: ...
+
+    def fail(self, failure: Failure) -> None: ...
+
+    def skip(self, skipped: Skipped) -> None: ...
+
+    def save_manifest(self, every: float = 0.0, **extra) -> object:
+        """Record the run so far (``run.json``), at most every ``every`` seconds."""
+
+    def close(self) -> None: ...
+
+
+class ResultPrinter:
+    """No ``--out``: each result to stdout as it is done; nothing is on record, so
+    nothing is up to date and there is no manifest."""
+
+    where = None
+
+    def __init__(self, fmt: str):
+        self.fmt = fmt
+        self.notes: list[str] = []
+
+    def is_done(self, document: Document) -> bool:
+        return False
+
+    def write(self, result: DocumentResult) -> None:
+        print_result(result, self.fmt)
+
+    def fail(self, failure: Failure) -> None:
+        """Failures are reported by the job, on stderr."""
+
+    def skip(self, skipped: Skipped) -> None:
+        """Never called: nothing is up to date on stdout."""
+
+    def save_manifest(self, every: float = 0.0, **extra) -> None:
+        """No manifest without a folder."""
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
 def settings_hash(settings_manifest: dict) -> str:
     """Fingerprint of everything that changes a summary (not batch size or threads)."""
     data = json.loads(json.dumps(settings_manifest))
@@ -128,7 +179,7 @@ class RunDirectory:
     """
 
     def __init__(self, root: Path, fmt: str, manifest: dict, force: bool = False):
-        self.root = root
+        self.root = self.where = root
         self.fmt = fmt
         self.force = force
         self.settings_hash = settings_hash(manifest.get("settings", {}))

@@ -1,7 +1,8 @@
 """The summarisation pipeline, top-down: read -> detect language -> summarise -> translate -> write.
 
-``summarise_sources`` is the whole job for files on disk; ``Pipeline.run`` does the
-model work for one batch of documents already read, and is what a Python user calls::
+``Pipeline.run`` does the model work for one batch of documents already read, and is
+what a Python user calls for texts in hand; ``document_batches`` reads files into those
+batches; the whole job for files on disk (checks, executor, writer) is ``summarise.job``::
 
     from summarise import Pipeline, Document, Settings
     results = Pipeline(Settings(langs=("en",))).run([Document("doc", "-", text)])
@@ -10,17 +11,18 @@ model work for one batch of documents already read, and is what a Python user ca
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 
 from .budget import owned_by
 from .config import Settings
-from .documents import Document, Failure, Source
+from .config_schema import LANGS
+from .documents import Document, Failure, Skipped, Source
 from .errors import DocumentError, SummariseError
-from .langdetect import detect_language
+from .langdetect import Detection, detect_language
 from .lengths import LengthPreset
 from .longdoc import LongDocStats, summarise_any_length
-from .models import Generated, ModelRegistry
+from .models import Generated, ModelRegistry, Models
 from .plan import SOURCE, TRANSLATOR, Plan, plain_summariser_refused
 from .plan import directions as plan_directions
 from .postprocess import fit_text
@@ -69,28 +71,33 @@ class DocumentResult:
 
 
 class Pipeline:
-    """Summaries of documents in every requested language and length."""
+    """Summaries of documents in every requested language and length.
 
-    def __init__(self, settings: Settings, registry: ModelRegistry | None = None,
+    Its hooks are given here, once: ``on_chunks`` hears progress inside long documents
+    (map-reduce), ``on_phase`` which step of its plan a batch is in. ``plans``: the
+    routes already built for the source languages a job meets (``summarise.job``); a
+    language not among them gets its plan built on first use."""
+
+    def __init__(self, settings: Settings, registry: Models | None = None,
                  on_chunks: ChunkProgress | None = None,
-                 on_phase: PhaseProgress | None = None):
+                 on_phase: PhaseProgress | None = None,
+                 plans: Mapping[str, Plan] | None = None):
         self.settings = settings.validate()
-        self.models = registry or ModelRegistry(self.settings)
+        self.models: Models = registry or ModelRegistry(self.settings)
         self.presets = [self.settings.presets[name] for name in self.settings.lengths]
-        self.on_chunks = on_chunks  # progress inside long documents (map-reduce)
-        self.on_phase = on_phase  # which step of its plan a batch is in
-        self.on_slow: PhaseProgress | None = None  # a document nearing --doc-timeout
-        self._sources: list[str] = []  # the documents being summarised, for on_chunks
-        self._plans: dict[str, Plan] = {}
+        self.on_chunks = on_chunks
+        self.on_phase = on_phase
+        self._plans: dict[str, Plan] = dict(plans or {})
 
-    def detect(self, document: Document) -> tuple[str, float]:
-        """Source language: declared, forced by --source-lang, or detected."""
+    def detect(self, document: Document, found: Detection | None = None) -> tuple[str, float]:
+        """Source language: declared, forced by --source-lang, or detected (``found``:
+        detected already, by the language pass of a job's checks)."""
         if document.lang:
             return document.lang, document.meta.get("lang_confidence", 1.0)
         if self.settings.source_lang != "auto":
             return self.settings.source_lang, 1.0
-        found = detect_language(document.text)
-        if found.lang not in ("de", "en"):
+        found = found or detect_language(document.text)
+        if found.lang not in LANGS:
             raise DocumentError(
                 f"{document.source}: {found.describe()}, not German or English; pass "
                 "--source-lang de|en if that is wrong")
@@ -124,10 +131,9 @@ class Pipeline:
         for src in sorted({lang for lang, _ in detected}):
             group = [i for i, (lang, _) in enumerate(detected) if lang == src]
             stats = [LongDocStats() for _ in group]
-            self._sources = [documents[i].source for i in group]
             with owned_by(group):  # --doc-timeout charges the model work to its documents
                 produced = self.execute(self.plan(src), [documents[i].text for i in group],
-                                        stats)
+                                        stats, [documents[i].source for i in group])
             for i, summaries, stat in zip(group, produced, stats, strict=True):
                 results[i].summaries = summaries
                 results[i].chunks, results[i].reduce_rounds = stat.chunks, stat.reduce_rounds
@@ -137,10 +143,11 @@ class Pipeline:
             result.batch_seconds_per_document = round(share, 4)
         return results
 
-    def execute(self, plan: Plan, texts: list[str],
-                stats: list[LongDocStats]) -> list[list[Summary]]:
+    def execute(self, plan: Plan, texts: list[str], stats: list[LongDocStats],
+                sources: list[str] | None = None) -> list[list[Summary]]:
         """Run the plan's steps over texts in its source language, each step once for all
-        texts (one batched pass); summaries are listed in the plan's language order."""
+        texts (one batched pass); summaries are listed in the plan's language order.
+        ``sources`` names the texts for ``on_chunks``."""
         if plan.needs_multilingual_summariser:
             summariser = self.models.summariser()
             if not getattr(summariser, "can_write_other_language", False):
@@ -168,7 +175,7 @@ class Pipeline:
                                      for row in rows]
             else:
                 inputs = texts if step.reads == SOURCE else translations[step.reads_lang]
-                rows = self._summarise(inputs, step.reads_lang, stats,
+                rows = self._summarise(inputs, step.reads_lang, stats, sources or [],
                                        out_lang=step.writes if step.told_language else None)
                 written[step.writes] = rows
                 if step.route:
@@ -180,10 +187,11 @@ class Pipeline:
                 for i in range(len(texts))]
 
     def _summarise(self, texts: list[str], lang: str, stats: list[LongDocStats],
-                   out_lang: str | None = None) -> list[list[Generated]]:
+                   sources: list[str], out_lang: str | None = None) -> list[list[Generated]]:
         """Every preset for every text; long texts go through map-reduce (``longdoc``)."""
+        progress = lambda index: self._chunk_progress(sources, index)  # noqa: E731
         rows, found = summarise_any_length(self.models.summariser(), texts, lang, self.presets,
-                                           out_lang=out_lang, progress=self._chunk_progress)
+                                           out_lang=out_lang, progress=progress)
         for mine, new in zip(stats, found, strict=True):
             mine.chunks = max(mine.chunks, new.chunks)
             mine.reduce_rounds = max(mine.reduce_rounds, new.reduce_rounds)
@@ -192,11 +200,11 @@ class Pipeline:
         return [[fit(g, p, out_lang or lang) for g, p in zip(row, self.presets, strict=True)]
                 for row in rows]
 
-    def _chunk_progress(self, index: int):
-        if self.on_chunks is None or index >= len(self._sources):
+    def _chunk_progress(self, sources: list[str], index: int):
+        if self.on_chunks is None or index >= len(sources):
             return None
-        source = self._sources[index]
-        return lambda *counts: self.on_chunks(source, *counts)
+        source, hear = sources[index], self.on_chunks
+        return lambda *counts: hear(source, *counts)
 
     @staticmethod
     def _summary(text: str, lang: str, preset: LengthPreset, route: str,
@@ -212,69 +220,20 @@ def fit(generated: Generated, preset: LengthPreset, lang: str) -> Generated:
                      parts=generated.parts)
 
 
-@dataclass
-class Skipped:
-    """A document whose output already exists for the same content and settings."""
-
-    source: str
-    id: str
-
-
-def summarise_sources(pipeline: Pipeline, sources: list[Source], batch_docs: int = 16,
-                      text_field: str = "text",
-                      skip: Callable[[Document], bool] | None = None,
-                      stop: Callable[[], bool] | None = None,
-                      on_read: Callable[[int], None] | None = None,
-                      doc_timeout: float | None = None,
-                      ) -> Iterator[DocumentResult | Failure | Skipped]:
-    """The whole job for files on disk, batch by batch: read, detect, summarise, translate.
-
-    Results are yielded as soon as their batch is done, so the caller can write each one
-    at once; a bad file, or a document the models fail on (``isolation``), becomes a
-    ``Failure`` and the batch goes on; ``skip`` says which documents are already done;
-    ``stop`` is asked between batches (Ctrl-C); ``on_read`` hears how many items each
-    file gave (progress counts documents, not files).
-    """
-    from .isolation import run_batch
-
-    prefetching: list[bool] = []
-
-    def skip_or_prefetch(document: Document) -> bool:
-        """``skip``; and the summariser starts loading at the first document to do, in the
-        background while the rest of the first batch is read (cold start)."""
-        if skip and skip(document):
-            return True
-        if not prefetching and hasattr(pipeline.models, "prefetch_summariser"):
-            prefetching.append(True)
-            pipeline.models.prefetch_summariser()
-        return False
-
-    def run(documents: list[Document]) -> list[DocumentResult | Failure]:
-        if hasattr(pipeline.models, "prefetch_translators"):  # loaded while summarising
-            pipeline.models.prefetch_translators(pipeline.directions(documents))
-            if doc_timeout:  # loading is no document's time (as on a Ray actor)
-                pipeline.models.settle()
-        return run_batch(pipeline.run, documents, doc_timeout, notify=pipeline.on_slow)
-
-    for item in document_batches(pipeline, sources, batch_docs, text_field,
-                                 skip_or_prefetch, stop, on_read):
-        if isinstance(item, list):
-            yield from run(item)
-        else:
-            yield item
-
-
 def document_batches(pipeline: Pipeline, sources: list[Source], batch_docs: int = 16,
                      text_field: str = "text",
                      skip: Callable[[Document], bool] | None = None,
                      stop: Callable[[], bool] | None = None,
                      on_read: Callable[[int], None] | None = None,
+                     detected: Mapping[str, Detection] | None = None,
                      ) -> Iterator[list[Document] | Failure | Skipped]:
     """Read, skip what is done, detect languages, and cut the rest into the batches that
     ``Pipeline.run`` gets, ``batch_docs`` documents each (the last may be smaller). Every
     executor runs these same batches: a summary may depend on what else shares its batch
     (padding), so the same batches give the same bytes; and a JSONL of a million records
-    is written as it goes, and spread over Ray's actors, not run as one batch."""
+    is written as it goes, and spread over Ray's actors, not run as one batch.
+    ``detected``: languages already detected, by document id (a job's language pass)."""
+    detected = detected or {}
     batch: list[Document] = []
     for source in sources:
         if stop and stop():
@@ -289,7 +248,8 @@ def document_batches(pipeline: Pipeline, sources: list[Source], batch_docs: int 
                 yield Skipped(item.source, item.id)
             else:
                 try:  # language is checked before the batch, so one bad file fails alone
-                    item.lang, item.meta["lang_confidence"] = pipeline.detect(item)
+                    item.lang, item.meta["lang_confidence"] = pipeline.detect(
+                        item, detected.get(item.id))
                     batch.append(item)
                 except DocumentError as exc:
                     yield Failure(item.source, str(exc))

@@ -13,15 +13,26 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config_schema import LANGS
 from .errors import PreflightError, SummariseError
+from .modelkind import ModelKind
 from .plan import Plan, directions
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What the checks learnt: the summariser's kind, and the plans the run needs (those
+    of the languages a language pass found, when one was made)."""
+
+    kind: ModelKind
+    plans: tuple[Plan, ...]
+
+
 def preflight(settings, registry, plans: list[Plan], out: Path | None = None,
-              narrow: Callable[[], list[Plan]] | None = None) -> None:
+              narrow: Callable[[], list[Plan]] | None = None) -> Checked:
     """Raise ``PreflightError`` listing every problem found; nothing loads or runs.
 
     ``plans``: the routes the run may take; every translator they use is resolved.
@@ -30,15 +41,19 @@ def preflight(settings, registry, plans: list[Plan], out: Path | None = None,
     must not fail for want of an English one.
     """
     problems = check_out_dir(out) if out is not None else []
-    problems += _lines(lambda: check_prompt(settings))
-    problems += _lines(registry.summariser_kind)
+    problems += _lines(lambda: check_prompt(settings, plans))
+    kinds: list[ModelKind] = []
+    problems += _lines(lambda: kinds.append(registry.summariser_kind(plans)))
     missing = {d: _lines(lambda d=d: _resolve_translator(registry, d))
                for d in directions(plans)}
     missing = {d: lines for d, lines in missing.items() if lines}
-    needed = set(directions(narrow())) if missing and narrow else set(missing)
+    if missing and narrow:
+        plans = narrow()
+    needed = set(directions(plans))
     problems += [line for d, lines in missing.items() if d in needed for line in lines]
     if problems:
         raise PreflightError(problems)
+    return Checked(kinds[0], tuple(plans))
 
 
 def gather(*checks: Callable[[], object]) -> None:
@@ -55,10 +70,10 @@ def require_out_dir(out: Path | None) -> None:
         raise PreflightError(problems)
 
 
-def check_prompt(settings) -> None:
+def check_prompt(settings, plans: list[Plan] | None = None) -> None:
     from .prompting import check_prompt_settings
 
-    check_prompt_settings(settings)
+    check_prompt_settings(settings, plans)
 
 
 def _resolve_translator(registry, direction: str) -> None:
@@ -131,23 +146,37 @@ def file_system_type(path: Path, mounts: Path = Path("/proc/self/mounts")) -> st
     return kind
 
 
-def input_languages(settings, sources, text_field: str = "text") -> tuple[str, ...]:
+@dataclass
+class LanguagePass:
+    """The source languages of the inputs, and each document's detected language by id,
+    so that the run does not detect them again."""
+
+    langs: tuple[str, ...] = ()
+    detected: dict = field(default_factory=dict)
+
+
+def language_pass(settings, sources, text_field: str = "text") -> LanguagePass:
     """The source languages of the inputs, read and detected as a run would (a document
     in another language fails in the run itself, with its own message). Stdin can be
     read only once, so it counts as any language."""
     if settings.source_lang != "auto":
-        return (settings.source_lang,)
+        return LanguagePass((settings.source_lang,))
     from .documents import Document
     from .langdetect import detect_language
     from .reading import read_source
 
     found: set[str] = set()
+    detected = {}
     for source in sources:
         if str(source.path) == "-":
-            return LANGS
+            return LanguagePass(LANGS, detected)
         for item in read_source(source, text_field):
             if isinstance(item, Document):
-                found.add(item.lang or detect_language(item.text).lang)
+                if item.lang:
+                    found.add(item.lang)
+                else:
+                    detected[item.id] = detect_language(item.text)
+                    found.add(detected[item.id].lang)
         if found >= set(LANGS):
             break
-    return tuple(lang for lang in LANGS if lang in found)
+    return LanguagePass(tuple(lang for lang in LANGS if lang in found), detected)

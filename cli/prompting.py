@@ -20,13 +20,14 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .config_schema import LANGS
 from .controltokens import neutralise
 from .errors import UsageError
 from .lengths import LengthPreset
 from .plan import SUMMARIES, possible_plans, prompt_languages
 
 PACKAGE = "summarise.prompts"
-SUPPORTED_LANGS = ("de", "en")
+SUPPORTED_LANGS = LANGS
 TEMPLATE_KINDS = ("chat", "instruct")
 # The template a model kind gets when neither --prompt nor --prompt-file is given.
 DEFAULT_PROMPTS = {"chat": "chat", "instruct": "instruct"}
@@ -239,14 +240,15 @@ def template_fingerprint(settings) -> str:
     return hashlib.sha256(template_for(settings, "chat").source.encode("utf-8")).hexdigest()
 
 
-def check_prompt_settings(settings) -> None:
-    """Fail before any model loads when the chosen prompt is missing or lacks a language."""
+def check_prompt_settings(settings, plans: list | None = None) -> None:
+    """Fail before any model loads when the chosen prompt is missing or lacks a language
+    that ``plans`` (the routes the run may take) ask the summariser to write."""
     if settings.prompt and settings.prompt_file:
         raise UsageError("pass --prompt NAME or --prompt-file PATH, not both")
-    if not (settings.prompt or settings.prompt_file):
+    if not settings.prompted:
         return
     template = template_for(settings, "chat")
-    plans = possible_plans(settings)
+    plans = plans if plans is not None else possible_plans(settings)
     missing = [lang for lang in prompt_languages(plans) if lang not in template.sections]
     if not missing:
         return

@@ -1,11 +1,11 @@
 """``--executor ray``: the same ``Pipeline`` on Ray Data actors, here or on a cluster.
 
-The driver reads the sources, drops documents whose output is up to date and cuts
-the rest into the very batches a local run makes (``document_batches``): a summary may
-depend on what shares its batch, so the same batches make the same bytes. The batches
-become a Ray Dataset; ``map_batches`` hands each to a ``PipelineWorker`` actor holding one
-``Pipeline`` (models loaded once per actor), and the driver gets a row per document back,
-written by ``record_run`` exactly as a local run's results are.
+The job (``summarise.job``) reads the sources, drops documents whose output is up to
+date and cuts the rest into the very batches a local run makes: a summary may depend on
+what shares its batch, so the same batches make the same bytes. ``RayExecutor.run``
+gathers the batches into a Ray Dataset; ``map_batches`` hands each to a
+``PipelineWorker`` actor holding one ``Pipeline`` (models loaded once per actor), and the
+driver gets a row per document back, which the job writes exactly as a local run's.
 
 Inside the actor each batch goes through ``isolation.run_batch``, as it does locally: a
 document the models fail on (or that runs past ``--doc-timeout``) comes back as a
@@ -30,13 +30,14 @@ import logging
 import os
 import signal
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 
-from .documents import Document, Failure, Source
+from .documents import Document, Failure, Skipped, Source
 from .errors import SummariseError, UsageError
-from .executor import Item, OnRead, RayOptions, Skip, Stop
+from .executor import DEFAULT_BATCH_DOCS, Batch, Item, Stop, Work
 
 COLUMNS = ("key", "id", "source", "result", "failure", "models", "error")
 # Tries of one batch on the actors before its documents are tried alone, and tries of a
@@ -46,6 +47,17 @@ ATTEMPTS = 2
 # Environment a worker on this machine needs to find models as the driver does.
 FORWARDED_ENV = ("HF_HOME", "HF_HUB_CACHE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE",
                  "XDG_CACHE_HOME", "TOKENIZERS_PARALLELISM")
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """How to reach Ray and how big each actor is (``--ray-address``, ``--workers`` ...)."""
+
+    address: str | None = None  # None: start a Ray on this machine
+    workers: int | None = None  # None: as many as the cluster's CPUs (or GPUs) allow
+    worker_cpus: float = 1.0
+    worker_gpus: float = 0.0
+    batch_docs: int = DEFAULT_BATCH_DOCS  # documents per Pipeline.run, as locally
 
 
 def batch_row(documents: list[Document], key: str = "") -> dict:
@@ -181,36 +193,44 @@ class RayExecutor:
         self.options = options
         self._models: dict = {}
 
-    def models(self) -> dict:
+    @property
+    def batch_docs(self) -> int:
+        return self.options.batch_docs
+
+    def models_manifest(self, registry=None) -> dict:
+        """The models the actors loaded (the driver loads none)."""
         return self._models
 
-    def items(self, pipeline, sources: list[Source], text_field: str, skip: Skip | None,
-              stop: Stop, on_read: OnRead | None = None,
-              doc_timeout: float | None = None) -> Iterator[Item]:
-        """Reading and batching as a local run does; the batches' model work on Ray."""
-        from .pipeline import document_batches
-
+    def check(self, sources: Sequence[Source], doc_timeout: float | None) -> None:
         if any(str(s.path) == "-" for s in sources):
             raise UsageError("--executor ray reads its inputs before starting Ray, but not "
                              "from stdin ('-'); use --executor local for that")
+        if doc_timeout and not threads_option():
+            raise UsageError("--doc-timeout with --executor ray needs a newer Ray (one whose "
+                             "ActorPoolStrategy takes enable_true_multi_threading, as 2.60's "
+                             "does): pip install -U 'ray[data]'")
+
+    def warm_up(self, work: Work) -> None:
+        """Nothing loads on the driver: each actor loads its models when it starts."""
+
+    def run(self, work: Work, stream: Iterable[Batch | Failure | Skipped]) -> Iterator[Item]:
+        """The stream read to its end first (failures and documents up to date are on
+        record at once), then its batches' model work on Ray."""
         batches = []
-        for item in document_batches(pipeline, sources, self.options.batch_docs, text_field,
-                                     skip, stop, on_read):
-            if isinstance(item, list):
-                batches.append(batch_row(item))
+        for entry in stream:
+            if isinstance(entry, Batch):
+                batches.append(batch_row(entry.documents, entry.key))
             else:
-                yield item  # failures and documents up to date: on record at once
-        if batches and not stop():
-            yield from self.run_batches({"": pipeline.settings}, batches, stop, doc_timeout)
+                yield entry
+        if batches and not work.stop():
+            settings = {key: pipeline.settings for key, pipeline in work.pipelines.items()}
+            yield from self.run_batches(settings, batches, work.stop, work.doc_timeout)
 
     def run_batches(self, settings: dict, batches: list[dict], stop: Stop = lambda: False,
                     doc_timeout: float | None = None) -> Iterator:
         """DocumentResults and Failures of ``batches`` (``batch_row``s) from the actors, in
         their order; then those of the documents lost with a dead worker, tried alone."""
-        if doc_timeout and not threads_option():
-            raise UsageError("--doc-timeout with --executor ray needs a newer Ray (one whose "
-                             "ActorPoolStrategy takes enable_true_multi_threading, as 2.60's "
-                             "does): pip install -U 'ray[data]'")
+        self.check((), doc_timeout)
         ray = connect(self.options.address)
         try:
             with quiet_skipped_batches():

@@ -11,7 +11,9 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-SUPPORTED = ("de", "en")
+from .config_schema import LANGS
+
+SUPPORTED = LANGS
 _CLOSERS = "«“”\"'’‹›»)"
 _ORDINAL_END = re.compile(r"(?<!\d)\d{1,2}\.$")
 # pysbd reads a long paragraph in blocks; a block ends after a word of three or more

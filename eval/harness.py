@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from .. import __version__
-from ..errors import UsageError
+from ..errors import SummariseError, UsageError
 from .aggregate import DEFAULT_BOOTSTRAP, Bootstrap, aggregate, breakdown
 from .datasets import Dataset
 from .metrics import DEFAULT_METRICS, Key, Metric, Sample, build_metrics
@@ -54,6 +54,7 @@ class EvalResult:
     breakdowns: dict[str, dict[str, dict]] = field(default_factory=dict)  # by --group-by
     missing: list[dict] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    failures: list = field(default_factory=list)  # records the system could not summarise
 
     def to_dict(self) -> dict:
         return {
@@ -84,7 +85,14 @@ def evaluate(dataset: Dataset, system: System, lengths: dict[str, int],
     with progress as advance:
         predictions = list(system.predict(dataset.records, lengths, advance))
     produced = time.perf_counter()
-    units, missing, corpus = score_predictions(dataset, predictions, lengths, metrics)
+    failures = system.failures()
+    for failure in failures if reporter else ():
+        reporter.failed(failure.describe())
+    units, missing, corpus = score_predictions(dataset, predictions, lengths, metrics,
+                                               {f.source: f.reason for f in failures})
+    if not units and failures:
+        raise SummariseError(f"the system failed on every record, so nothing can be scored; "
+                             f"the first: {failures[0].describe()}")
     if not units:
         example = f" (the first has id {predictions[0].id!r})" if predictions else ""
         raise UsageError(f"none of the {len(predictions)} prediction(s){example} matches a "
@@ -97,7 +105,9 @@ def evaluate(dataset: Dataset, system: System, lengths: dict[str, int],
                       "not scored")
     if reporter and missing:
         reporter.warn(f"{len(missing)} document × length pair(s) have no prediction and are "
-                      "left out of the scores (listed under 'missing' in scores.json)")
+                      "left out of the scores (listed under 'missing' in scores.json"
+                      + (f"; {len(failures)} record(s) failed, with the reason there)"
+                         if failures else ")"))
     keys = [key for metric in metrics for key in metric.keys]
     names = [k.name for k in keys]
     fields = signature_fields(metrics, stemmer, references, bootstrap)
@@ -106,7 +116,7 @@ def evaluate(dataset: Dataset, system: System, lengths: dict[str, int],
         signature=format_signature(fields), signature_fields=fields, keys=keys,
         predictions=predictions, units=units,
         aggregate=aggregate(units, names, bootstrap, list(lengths)),
-        corpus=corpus, missing=missing)
+        corpus=corpus, missing=missing, failures=failures)
     records = {r.key: r for r in dataset.records}
     result.breakdowns = {name: breakdown(units, records, name, names, bootstrap)
                          for name in group_by}
@@ -116,10 +126,13 @@ def evaluate(dataset: Dataset, system: System, lengths: dict[str, int],
 
 
 def score_predictions(dataset: Dataset, predictions: list[Prediction],
-                      lengths: dict[str, int], metrics: list[Metric]
+                      lengths: dict[str, int], metrics: list[Metric],
+                      failed: dict[str, str] | None = None,
                       ) -> tuple[list[ScoredUnit], list[dict], dict]:
     """Score each prediction against its record; list the record × length pairs lacking
-    one; and the corpus-level figures (overall and per language/length group)."""
+    one (with the reason, for a record in ``failed``: id -> why the system could not
+    summarise it); and the corpus-level figures (overall and per language/length group)."""
+    failed = failed or {}
     records = {record.key: record for record in dataset.records}
     scored: list[tuple[Prediction, Sample]] = []
     done: set[tuple[str, str, str]] = set()
@@ -157,7 +170,8 @@ def score_predictions(dataset: Dataset, predictions: list[Prediction],
                 scores.update(metric.score(sample))
     units = [ScoredUnit(p.id, p.lang, p.length, scores)
              for (p, _), scores in zip(scored, per_unit, strict=True)]
-    missing = [{"id": r.id, "lang": r.summary_lang, "length": length}
+    missing = [{"id": r.id, "lang": r.summary_lang, "length": length,
+                **({"failure": failed[r.id]} if r.id in failed else {})}
                for r in dataset.records for length in lengths
                if (r.id, r.summary_lang, length) not in done]
     return units, missing, corpus

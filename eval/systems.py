@@ -56,6 +56,11 @@ class System:
         """Lengths the system's output already carries (a predictions file); none here."""
         return []
 
+    def failures(self) -> list:
+        """The records ``predict`` could not summarise (``documents.Failure``, its source
+        the record's id); the rest are scored. None here."""
+        return []
+
     def predict(self, records: list[Record], lengths: dict[str, int],
                 advance: Advance) -> Iterator[Prediction]:
         raise NotImplementedError
@@ -111,7 +116,10 @@ class TextRankBaseline(System):
 
 class PipelineSystem(System):
     """The summarise pipeline with the models of ``settings``; cross-lingual records
-    (``summary_lang`` differs from ``lang``) go through the translator."""
+    (``summary_lang`` differs from ``lang``) go through the translator.
+
+    Its batches run through an executor (``summarise.executor``) as a run's do, with the
+    same isolation: a record the model fails on is a failure, and the others are scored."""
 
     name = "model"
     batch_docs = 8
@@ -121,7 +129,8 @@ class PipelineSystem(System):
 
         self.settings = settings
         self.registry = ModelRegistry(settings)
-        self.executor = executor  # a RayExecutor, or None for this process
+        self.executor = executor  # None: a LocalExecutor of ``batch_docs``
+        self._failures: list = []
 
     def check(self, records: list[Record]) -> None:
         """Resolve every model the records need before anything heavy loads."""
@@ -138,7 +147,18 @@ class PipelineSystem(System):
             settings.pop(per_run, None)
         return {"name": self.name, "kind": "model", "summariser": self.settings.summariser,
                 "strategy": self.settings.strategy, "settings": settings,
-                "models": self.executor.models() if self.executor else self.registry.manifest()}
+                "models": self.running().models_manifest(self.registry)}
+
+    def running(self):
+        """The executor the batches run on."""
+        from ..executor import LocalExecutor
+
+        if self.executor is None:
+            self.executor = LocalExecutor(self.batch_docs)
+        return self.executor
+
+    def failures(self) -> list:
+        return list(self._failures)
 
     def predict(self, records, lengths, advance):
         from ..documents import Document
@@ -158,27 +178,22 @@ class PipelineSystem(System):
                                  summary.route)
 
     def results(self, settings: dict, batches: list, advance: Advance):
-        """Each batch through its language's Pipeline: here, or on Ray's actors."""
-        if self.executor is not None:
-            from ..documents import Failure
-            from ..errors import SummariseError
-            from ..ray_executor import batch_row
-
-            rows = [batch_row(documents, key) for key, documents in batches]
-            for result in self.executor.run_batches(settings, rows):
-                if isinstance(result, Failure):  # scores need every document, as locally
-                    raise SummariseError(f"{result.describe()}; an evaluation needs a "
-                                         "summary of every document")
-                yield result
-                advance(1, result.id)  # per document, so the rate is per document
-            return
+        """Each batch through its language's Pipeline, on the executor; a failure is kept
+        (``failures``) and the other records go on."""
+        from ..documents import Failure
+        from ..executor import Batch, Work
         from ..pipeline import Pipeline
 
         pipelines = {key: Pipeline(each, self.registry) for key, each in settings.items()}
-        for key, documents in batches:
-            for result in pipelines[key].run(documents):
-                yield result
-                advance(1, result.id)  # per document, so the rate is per document
+        stream = [Batch(documents, key) for key, documents in batches]
+        self._failures = []
+        for result in self.running().run(Work(pipelines), stream):
+            if isinstance(result, Failure):
+                self._failures.append(result)
+                advance(1, result.source)
+                continue
+            yield result
+            advance(1, result.id)  # per document, so the rate is per document
 
 
 class PredictionsFile(System):

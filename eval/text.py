@@ -37,6 +37,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..config_schema import LANGS
 from ..segment import split_sentences
 
 STEMMER_CHOICES = ("auto", "snowball", "none")
@@ -88,7 +89,7 @@ def describe_stemmers(choice: str) -> str:
     """For the signature: which stemmer each language gets under ``choice``, with the
     version of the package that implements it (stemmers change between versions)."""
     return ",".join(f"{lang}={_with_version(stemmer_name(choice, lang))}"
-                    for lang in ("de", "en"))
+                    for lang in LANGS)
 
 
 def _with_version(name: str) -> str:

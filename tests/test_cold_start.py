@@ -47,7 +47,8 @@ class FakeRegistry:
 
 def test_models_start_loading_before_the_first_batch_runs(tmp_path):
     from summarise import Settings
-    from summarise.pipeline import Pipeline, summarise_sources
+    from summarise.job import summarise_sources
+    from summarise.pipeline import Pipeline
     from summarise.reading import find_sources
 
     (tmp_path / "a.txt").write_text("Das ist ein Satz über Bäume. " * 10, encoding="utf-8")
@@ -70,7 +71,8 @@ def test_models_start_loading_before_the_first_batch_runs(tmp_path):
 
 def test_nothing_loads_when_every_document_is_up_to_date(tmp_path):
     from summarise import Settings
-    from summarise.pipeline import Pipeline, Skipped, summarise_sources
+    from summarise.job import summarise_sources
+    from summarise.pipeline import Pipeline, Skipped
     from summarise.reading import find_sources
 
     (tmp_path / "a.txt").write_text("Das ist ein Satz über Bäume. " * 10, encoding="utf-8")

@@ -125,8 +125,8 @@ def test_a_long_document_shows_its_chunks_and_rounds_within_their_bound(tiny_mod
     """Round 1 counts the document's chunks up to all of them; later rounds never pass
     the bound the line announces, and the last round shown is the one run.json records."""
     from conftest import SEED
-    from summarise.commands.run import long_document_phase
     from summarise.documents import Document
+    from summarise.job import long_document_phase
     from summarise.layers import ModelOptions, settings_from_options
     from summarise.pipeline import Pipeline
 

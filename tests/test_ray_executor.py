@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED
+from test_eval_isolation import choke_on_victim
 
 ENGLISH = ("The city council voted on Tuesday to extend the tram line to the northern "
            "suburbs. Construction is to begin next spring and take about three years. "
@@ -143,13 +144,10 @@ class DiesOnce:
 @pytest.mark.ray
 def test_actor_killed_mid_run_every_document_written_once(cluster, model_args, tmp_path,
                                                           monkeypatch):
+    from jobrun import run_files
     from ray import cloudpickle
-    from summarise.commands.run import summarise_to
-    from summarise.console import QUIET, Reporter
-    from summarise.executor import RayOptions
     from summarise.output import RunDirectory
-    from summarise.ray_executor import PipelineWorker, RayExecutor
-    from summarise.reading import find_sources
+    from summarise.ray_executor import PipelineWorker, RayExecutor, RayOptions
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers lack tests/
     src, out = tmp_path / "docs", tmp_path / "out"
@@ -164,8 +162,7 @@ def test_actor_killed_mid_run_every_document_written_once(cluster, model_args, t
     executor = RayExecutor(RayOptions(address=cluster.address, workers=2, batch_docs=4))
     executor.worker_class = worker
 
-    code = summarise_to(Reporter(QUIET), settings, find_sources([src]), out, "json",
-                        executor=executor)
+    code = run_files(settings, src, out, executor)
 
     assert (tmp_path / "died").exists(), "the actor was to die on doc17"
     assert code == 0
@@ -212,13 +209,10 @@ class ModelMissingOnNode:
 
 @pytest.mark.ray
 def test_a_worker_error_is_the_message_not_a_ray_traceback(cluster, model_args, tmp_path):
+    from jobrun import run_files
     from ray import cloudpickle
-    from summarise.commands.run import summarise_to
-    from summarise.console import QUIET, Reporter
     from summarise.errors import ModelUnavailable
-    from summarise.executor import RayOptions
-    from summarise.ray_executor import PipelineWorker, RayExecutor
-    from summarise.reading import find_sources
+    from summarise.ray_executor import PipelineWorker, RayExecutor, RayOptions
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     german_documents(tmp_path / "docs", 2)
@@ -226,8 +220,7 @@ def test_a_worker_error_is_the_message_not_a_ray_traceback(cluster, model_args, 
     executor.worker_class = type("Missing", (ModelMissingOnNode, PipelineWorker), {})
     settings = german_settings(model_args[1])
     with pytest.raises(ModelUnavailable, match="not on this node"):
-        summarise_to(Reporter(QUIET), settings, find_sources([tmp_path / "docs"]),
-                     tmp_path / "out", "json", executor=executor)
+        run_files(settings, tmp_path / "docs", tmp_path / "out", executor)
 
 
 def trouble(documents) -> None:
@@ -250,12 +243,9 @@ class Troubled:
 
 
 def run_on(executor, src, out, model_args, **options) -> int:
-    from summarise.commands.run import summarise_to
-    from summarise.console import QUIET, Reporter
-    from summarise.reading import find_sources
+    from jobrun import run_files
 
-    return summarise_to(Reporter(QUIET), german_settings(model_args[1]), find_sources([src]),
-                        out, "json", executor=executor, **options)
+    return run_files(german_settings(model_args[1]), src, out, executor, **options)
 
 
 @pytest.mark.ray
@@ -264,9 +254,9 @@ def test_a_document_the_model_fails_on_is_the_failure_row_a_local_run_writes(
     """doc01 raises inside an actor and doc06 runs past --doc-timeout: each is the failure
     a local run records (isolation.run_batch in the actor), and the rest are written."""
     from ray import cloudpickle
-    from summarise.executor import LocalExecutor, RayOptions
+    from summarise.executor import LocalExecutor
     from summarise.pipeline import Pipeline
-    from summarise.ray_executor import PipelineWorker, RayExecutor
+    from summarise.ray_executor import PipelineWorker, RayExecutor, RayOptions
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     src = tmp_path / "docs"
@@ -307,9 +297,8 @@ class DiesEveryTime:
 def test_a_document_that_kills_its_worker_every_time_is_a_bounded_failure(
         cluster, model_args, tmp_path, monkeypatch):
     from ray import cloudpickle
-    from summarise.executor import RayOptions
     from summarise.output import RunDirectory
-    from summarise.ray_executor import PipelineWorker, RayExecutor
+    from summarise.ray_executor import PipelineWorker, RayExecutor, RayOptions
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     src, out, deaths = tmp_path / "docs", tmp_path / "out", tmp_path / "deaths"
@@ -334,3 +323,28 @@ def test_a_document_that_kills_its_worker_every_time_is_a_bounded_failure(
     assert "worker process died each time it summarised this document (2 times, 1 of them " \
            "alone)" in failures[0]["reason"]
     assert sorted(manifest(out)["documents"]) == sorted(writes)
+
+
+class ChokesOnVictim:
+    """Mixed into the worker: the model fails on one record of the eval slice."""
+
+    def summarise(self, pipeline, documents):
+        choke_on_victim(documents)  # pickled by value with this module: workers lack tests/
+        return super().summarise(pipeline, documents)
+
+
+@pytest.mark.ray
+def test_eval_on_ray_a_record_the_model_fails_on_is_a_failure_and_the_rest_is_scored(
+        cli, cluster, tiny_models, tmp_path, monkeypatch):
+    import test_eval_isolation
+    from ray import cloudpickle
+    from summarise.ray_executor import PipelineWorker, RayExecutor
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers lack tests/
+    cloudpickle.register_pickle_by_value(test_eval_isolation)
+    monkeypatch.setattr(RayExecutor, "worker_class",
+                        type("Choking", (ChokesOnVictim, PipelineWorker), {}))
+    out = tmp_path / "out"
+    result = cli(*test_eval_isolation.eval_args(tiny_models, out), "--executor", "ray",
+                 "--ray-address", cluster.address, "--workers", "2")
+    test_eval_isolation.check_failure_row_and_scores(result, out)

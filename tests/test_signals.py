@@ -45,13 +45,12 @@ def settings_for(summariser: str):
 
 
 def run(src: Path, out: Path, summariser: str, executor=None) -> int:
-    from summarise.commands.run import summarise_to
+    from jobrun import run_files
     from summarise.console import Reporter
     from summarise.executor import LocalExecutor
-    from summarise.reading import find_sources
 
-    return summarise_to(Reporter(), settings_for(summariser), find_sources([src]), out,
-                        "json", executor=executor or LocalExecutor(BATCH))
+    return run_files(settings_for(summariser), src, out, executor or LocalExecutor(BATCH),
+                     Reporter())
 
 
 @pytest.fixture
@@ -148,8 +147,7 @@ class SignalsTheDriver:
 def test_a_signal_stops_a_ray_run_after_the_batch_in_hand(model_args, tmp_path):
     pytest.importorskip("ray", reason="pip install -e '.[ray]'")
     from ray import cloudpickle
-    from summarise.executor import RayOptions
-    from summarise.ray_executor import PipelineWorker, RayExecutor
+    from summarise.ray_executor import PipelineWorker, RayExecutor, RayOptions
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers lack tests/
     src, out = tmp_path / "docs", tmp_path / "out"

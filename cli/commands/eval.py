@@ -10,7 +10,6 @@ import typer
 from .. import options as opt
 from ..console import current_reporter
 from ..errors import UsageError
-from ..executor import executor_from_params
 
 HELP = """\
 Score abstracts against human reference summaries, with bootstrap confidence intervals.
@@ -114,21 +113,27 @@ def eval_command(
         "--bootstrap", metavar="N", min=0, help="Bootstrap resamples for the 95% CIs.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", metavar="N", help="Bootstrap seed.")] = 12345,
 ) -> None:
+    from ..job import executor_from_params
     from ..layers import ModelOptions
 
-    runner = executor_from_params(ctx.params)
+    executor = executor_from_params(ctx.params)
+    asked = ctx.params["executor"] != opt.EXECUTOR_FLAGS["executor"][1]  # not the default
     # The model flags of `run` (the same options), read from the parsed parameters.
-    _eval(current_reporter(), dataset, seeds, system, predictions, out, length, summary_lang,
-          references, stemmer, metric, limit, resamples, seed,
-          ModelOptions.from_params(ctx.params), strict, group_by or [],
-          dict(text_field=text_field, summary_field=summary_field, config=dataset_config,
-               split=split),
-          runner if runner.name == "ray" else None, ctx.params["batch_docs"])
+    failed = _eval(current_reporter(), dataset, seeds, system, predictions, out, length,
+                   summary_lang, references, stemmer, metric, limit, resamples, seed,
+                   ModelOptions.from_params(ctx.params), strict, group_by or [],
+                   dict(text_field=text_field, summary_field=summary_field,
+                        config=dataset_config, split=split),
+                   executor if asked else None, ctx.params["batch_docs"])
+    if failed:  # the rest is scored and written; the exit code says it is not all
+        raise typer.Exit(1)
 
 
 def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths, summary_lang,
           references, stemmer, metrics, limit, resamples, seed, options, strict,
-          group_by, source, executor=None, batch_docs=None) -> None:
+          group_by, source, executor=None, batch_docs=None) -> int:
+    """Score the system; returns how many records it failed to summarise (each left out
+    of the scores, listed as missing with its reason)."""
     from ..eval import Bootstrap, evaluate, load_dataset, seed_dataset, write_reports
     from ..eval.metrics import DEFAULT_METRICS, METRICS
     from ..eval.systems import PredictionsFile, make_system
@@ -175,6 +180,7 @@ def _eval(reporter, dataset_path, seeds, system_name, predictions, out, lengths,
         paths = write_reports(result, out)
         reporter.info(f"wrote {', '.join(p.name for p in paths.values())} to {out}")
     reporter.debug(f"signature: {result.signature}")
+    return len(result.failures)
 
 
 def check_reference_languages(data, strict: bool, reporter) -> None:

@@ -239,6 +239,7 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings):
 
     from ..models.kinds import a_kind, check_fits, guess_kind, read_config
     from ..models.seq2seq import TaskPrefixes
+    from ..plan import possible_plans
 
     name = settings.summariser
     try:
@@ -247,7 +248,7 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings):
         kind = guess_kind(name, settings.model_kind)
         reporter.warn(f"{name} is not on this machine; by its name it is taken for "
                       f"{a_kind(kind)} (set --model-kind if that is wrong)")
-        check_fits(kind, settings, name)
+        check_fits(kind, settings, name, possible_plans(settings))
         return kind, lambda preset: ""
     kind = registry.summariser_kind()  # its files checked as a run checks them
     config = read_config(path, name)

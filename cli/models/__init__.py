@@ -5,17 +5,19 @@ from __future__ import annotations
 import threading
 from collections import deque
 from concurrent.futures import CancelledError, Future
+from typing import Protocol
 
 from ..backends import backend_named
 from ..config import Settings
 from ..errors import SummariseError, UsageError
 from ..isolation import is_out_of_memory
 from ..lengths import MODEL_STOPS, LengthPolicy
+from ..modelkind import ModelKind
 from .base import Generated, Summariser, Translator
 from .hub import SUMMARISER_FLAG, ModelRef, resolve, with_value
 from .modelfiles import check_files, check_translator_role
 
-__all__ = ["Generated", "ModelRegistry", "Summariser", "Translator"]
+__all__ = ["Generated", "ModelRegistry", "Models", "Summariser", "Translator"]
 
 # One model load at a time in this process, whichever registry or thread asks.
 # transformers' from_pretrained flips process-wide switches for the time of a load (weight
@@ -26,15 +28,36 @@ __all__ = ["Generated", "ModelRegistry", "Summariser", "Translator"]
 _ONE_LOAD_AT_A_TIME = threading.Lock()
 
 
-def summariser_for(loaded, settings: Settings, lengths: LengthPolicy = MODEL_STOPS
-                   ) -> Summariser:
+class Models(Protocol):
+    """What a Pipeline and an executor ask of the models of a run: ``ModelRegistry``, or
+    anything a Python user puts in its place (a test's fake, a server's pool)."""
+
+    def summariser(self) -> Summariser: ...
+
+    def translator(self, src: str, tgt: str) -> Translator: ...
+
+    def prefetch_summariser(self) -> None:
+        """Start loading the summariser in the background (nothing, if it loads on use)."""
+
+    def prefetch_translators(self, directions: list[tuple[str, str]]) -> None:
+        """Start loading these translator directions in the background."""
+
+    def settle(self) -> None:
+        """Wait for what is loading in the background."""
+
+    def stop_prefetching(self) -> None:
+        """Drop the loads still queued; wait for the one in progress."""
+
+    def manifest(self) -> dict:
+        """Per loaded model: its files and how it ran (run.json)."""
+
+
+def summariser_for(loaded, settings: Settings, kind: ModelKind,
+                   lengths: LengthPolicy = MODEL_STOPS) -> Summariser:
     """The summariser the backend's engine builds for the model's kind (see ``kinds``:
     seq2seq, instruct, chat; detected from its config and name, or set with
-    ``--model-kind``), once the backend has said it runs that kind."""
-    from .kinds import check_backend_runs, kind_of
-
-    kind = kind_of(loaded.ref.name, loaded.ref.path, settings.model_kind)
-    check_backend_runs(kind, settings, loaded.ref.name)
+    ``--model-kind``), checked by ``ModelRegistry.summariser_kind``; ``lengths``: how
+    long it writes (a bench forces the whole budget)."""
     return _engine(settings).summariser(loaded, settings, kind, lengths)
 
 
@@ -63,6 +86,7 @@ class ModelRegistry:
         self._queue: deque[str] = deque()  # names to prefetch, under the lock
         self._worker: threading.Thread | None = None
         self._summariser: Summariser | None = None
+        self._kind: ModelKind | None = None
         self._translators: dict[str, Translator] = {}
 
     def ref(self, name: str) -> ModelRef:
@@ -86,18 +110,24 @@ class ModelRegistry:
                              f"{direction}=MODEL")
         return name
 
-    def summariser_kind(self) -> str:
+    def summariser_kind(self, plans: list | None = None) -> ModelKind:
         """seq2seq, instruct or chat, from the model's files (no weights loaded: its JSON
         files and safetensors headers are checked); refuses a model that is no summariser,
-        and a strategy or prompt option its kind cannot honour."""
-        from .kinds import check_fits, kind_of
+        and a backend, strategy or prompt option its kind cannot honour (``plans``: the
+        routes the run may take; every one the settings allow if not given). Checked once
+        per registry: the summariser is built with the kind found here."""
+        if self._kind is None:
+            from ..plan import possible_plans
+            from .kinds import check_fits, kind_of
 
-        name = self.settings.summariser
-        path = self.ref(name).path
-        check_files(path, with_value(SUMMARISER_FLAG, name))
-        kind = kind_of(name, path, self.settings.model_kind)
-        check_fits(kind, self.settings, name)
-        return kind
+            name = self.settings.summariser
+            path = self.ref(name).path
+            check_files(path, with_value(SUMMARISER_FLAG, name))
+            kind = kind_of(name, path, self.settings.model_kind)
+            check_fits(kind, self.settings, name,
+                       plans if plans is not None else possible_plans(self.settings))
+            self._kind = kind
+        return self._kind
 
     def check_translator(self, src: str, tgt: str) -> None:
         """The translator for ``src``-``tgt`` is there, readable and a translation model
@@ -226,8 +256,9 @@ class ModelRegistry:
 
     def summariser(self) -> Summariser:
         if self._summariser is None:
+            kind = self.summariser_kind()
             self._summariser = summariser_for(self._load(self.settings.summariser),
-                                              self.settings, self.lengths)
+                                              self.settings, kind, self.lengths)
         return self._summariser
 
     def translator(self, src: str, tgt: str) -> Translator:

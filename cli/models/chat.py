@@ -38,10 +38,7 @@ class ChatSummariser:
 
     def __init__(self, loaded: LoadedModel, generation: Generation, template: PromptTemplate,
                  lengths: LengthPolicy = MODEL_STOPS):
-        tokenizer = loaded.tokenizer
-        if not getattr(tokenizer, "chat_template", None):
-            raise UsageError(f"model {loaded.ref.name} has no chat template; summarise needs "
-                             "an instruction-tuned chat model (e.g. Qwen/Qwen2.5-1.5B-Instruct)")
+        tokenizer = loaded.tokenizer  # its chat template: checked by ``kinds.kind_of``
         if tokenizer.pad_token_id is None:  # Llama ships none; padding is masked anyway
             tokenizer.pad_token = tokenizer.eos_token
         tokenizer.padding_side = "left"

@@ -19,13 +19,13 @@ import json
 import re
 from pathlib import Path
 
-from ..backends import ALL_KINDS, TORCH, backend_named
+from ..backends import TORCH, backend_named
 from ..errors import UsageError
-from ..plan import plain_summariser_refused, possible_plans
+from ..modelkind import KINDS, ModelKind
+from ..plan import Plan, plain_summariser_refused
 from .hub import SUMMARISER_FLAG, with_value
 from .modelfiles import check_summariser_role, model_config
 
-KINDS = ALL_KINDS
 # Architectures whose config.json may not say is_encoder_decoder explicitly.
 ENCODER_DECODER_TYPES = frozenset({
     "t5", "mt5", "umt5", "longt5", "switch_transformers", "bart", "mbart", "pegasus",
@@ -68,7 +68,7 @@ def named_like_instruct(*names: str) -> bool:
     return any(_INSTRUCT_NAME.match(Path(str(n).rstrip("/")).name) for n in names if n)
 
 
-def detect_kind(config: dict, names: tuple[str, ...], requested: str = "auto") -> str:
+def detect_kind(config: dict, names: tuple[str, ...], requested: str = "auto") -> ModelKind:
     """The kind from architecture and name; ``requested`` (not ``auto``) wins if it fits."""
     enc_dec = is_encoder_decoder(config)
     label = f"{names[0]} ({config.get('model_type', 'unknown architecture')})"
@@ -81,28 +81,28 @@ def detect_kind(config: dict, names: tuple[str, ...], requested: str = "auto") -
         if not enc_dec and requested != "chat":
             raise UsageError(f"--model-kind {requested}: {label} is decoder-only; only "
                              "--model-kind chat fits it")
-        return requested
+        return ModelKind(requested)
     if not enc_dec:
-        return "chat"
-    return "instruct" if named_like_instruct(*names) else "seq2seq"
+        return ModelKind.CHAT
+    return ModelKind.INSTRUCT if named_like_instruct(*names) else ModelKind.SEQ2SEQ
 
 
-def guess_kind(name: str, requested: str = "auto") -> str:
+def guess_kind(name: str, requested: str = "auto") -> ModelKind:
     """The kind by name alone, for a model not on this machine (``--dry-run``)."""
     if requested not in ("auto", None):
-        return requested
+        return ModelKind(requested)
     if named_like_instruct(name):
-        return "instruct"
-    return "chat" if _CHAT_NAME.search(name) else "seq2seq"
+        return ModelKind.INSTRUCT
+    return ModelKind.CHAT if _CHAT_NAME.search(name) else ModelKind.SEQ2SEQ
 
 
-def kind_of(name: str, path: Path, requested: str = "auto") -> str:
+def kind_of(name: str, path: Path, requested: str = "auto") -> ModelKind:
     """The kind of the model in ``path`` (named ``name`` by the user), checked for use
     as the summariser."""
     config = read_config(path, name)
     check_summariser_role(config, with_value(SUMMARISER_FLAG, name))
     kind = detect_kind(config, (name, str(path)), requested)
-    if kind == "chat" and not has_chat_template(path):
+    if kind is ModelKind.CHAT and not has_chat_template(path):
         raise UsageError(
             f"model {name} is a decoder-only language model without a chat template "
             f"(tokenizer_config.json or chat_template.jinja); summarise needs an "
@@ -120,16 +120,17 @@ def check_backend_runs(kind: str, settings, name: str) -> None:
                          f"is {a_kind(kind)}; use --backend {TORCH}")
 
 
-def check_fits(kind: str, settings, name: str) -> None:
-    """Refuse a strategy or prompt option the model kind cannot honour, before loading."""
+def check_fits(kind: ModelKind, settings, name: str, plans: list[Plan]) -> None:
+    """Refuse a strategy or prompt option the model kind cannot honour, before loading;
+    ``plans``: the routes the run may take."""
     check_backend_runs(kind, settings, name)
-    if kind != "seq2seq":
+    if kind is not ModelKind.SEQ2SEQ:
         return
     hint = ("pass --model-kind instruct if it is an instruction-tuned model (flan-t5, mt0) "
             "under another name")
-    if any(plan.needs_multilingual_summariser for plan in possible_plans(settings)):
+    if any(plan.needs_multilingual_summariser for plan in plans):
         raise plain_summariser_refused(name, hint)
-    if settings.prompt or settings.prompt_file:
+    if settings.prompted:
         raise UsageError(
             f"{name} is a plain summariser that takes no prompt; drop --prompt/--prompt-file "
             f"(or prompt / prompt_file under [run] in a config file), or " + hint)

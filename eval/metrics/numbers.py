@@ -46,6 +46,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from ...config_schema import LANGS
 from .base import Key, Metric, Sample
 from .datetimes import read_dates_times_versions
 from .numberwords import word_numbers
@@ -196,7 +197,7 @@ def _reads_as_year(match: re.Match, text: str, lang: str, exponent: int) -> bool
 
 def _words(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Quantity]:
     found = []
-    for number in word_numbers(text, lang if lang in ("de", "en") else "en"):
+    for number in word_numbers(text, lang if lang in LANGS else "en"):
         if overlaps(number.start, number.end, taken):
             continue
         figure = _canonical(Decimal(number.value))
