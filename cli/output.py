@@ -18,6 +18,7 @@ from pathlib import Path
 from . import __version__
 from .documents import Document, Failure
 from .pipeline import DocumentResult, Skipped
+from .runchecks import document_tally, marker, run_tally
 from .runlock import RunLock
 
 FORMATS = ("text", "markdown", "json")
@@ -85,7 +86,7 @@ def render_markdown(result: DocumentResult) -> str:
     lines = [f"# {result.id}", "", f"Source: `{result.source}` ({result.source_lang})", ""]
     for summary in result.summaries:
         lines += [f"## {summary.lang} · {summary.length} "
-                  f"({summary.words} words, target {summary.target_words})", "",
+                  f"({summary.words} words, target {summary.target_words}){marker(summary)}", "",
                   summary.text or "_(empty)_", ""]
     return "\n".join(lines)
 
@@ -95,7 +96,7 @@ def render_text(result: DocumentResult) -> str:
     lines = [f"{result.id} ({result.source_lang}, from {result.source})", ""]
     for summary in result.summaries:
         lines += [f"  {summary.lang} · {summary.length} ({summary.words} words, target "
-                  f"{summary.target_words}):",
+                  f"{summary.target_words}){marker(summary)}:",
                   *(f"    {line}" for line in (summary.text or "(empty)").splitlines()), ""]
     return "\n".join(lines)
 
@@ -184,6 +185,7 @@ class RunDirectory:
             "sha256": result.sha256,
             "batch_seconds_per_document": result.batch_seconds_per_document,
             "chunks": result.chunks, "reduce_rounds": result.reduce_rounds,
+            "checks": document_tally(result.summaries),
             **({"truncated": True, "words_dropped": result.words_dropped}
                if result.truncated else {})}
         return path
@@ -200,6 +202,7 @@ class RunDirectory:
         """Write run.json now, or only if ``every`` seconds passed since the last write
         (a batch of 10,000 documents must not rewrite a growing manifest each time)."""
         self.manifest.update(extra)
+        self.manifest["checks"] = run_tally(self.manifest["documents"])
         path = self.root / "run.json"
         now = time.monotonic()
         if now - self._saved_at >= every:

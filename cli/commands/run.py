@@ -17,6 +17,7 @@ from ..errors import UsageError
 from ..executor import executor_from_params
 from ..output import FORMATS, RunDirectory, print_result
 from ..reading import find_sources
+from ..runchecks import parse_fail_on, refusal
 
 HELP = """\
 Summarise files and folders in German and/or English, at several lengths.
@@ -95,12 +96,19 @@ def run(
         "batch, each decoding step's time is shared among the documents in it, and a "
         "document past its SECONDS is cut out at the next step while the rest of the "
         "batch goes on.")] = None,
+    fail_on: Annotated[list[str] | None, typer.Option(
+        "--fail-on", metavar="CHECK,...", show_default=False,
+        help="Make a document whose summary fails one of these checks a failure (exit "
+        "code 1) instead of writing it: language, numbers, names, support (alias "
+        "unsupported), repetition, truncated. Without it the checks only annotate "
+        "(docs/outputs.md).")] = None,
 ) -> None:
     from ..layers import ModelOptions, settings_from_options
 
     reporter = current_reporter()
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    refuse = parse_fail_on(fail_on)
     runner = executor_from_params(ctx.params)
     settings = settings_from_options(ModelOptions.from_params(ctx.params))
     sources = without_outputs(find_sources(paths, tuple(glob or ())), out)
@@ -113,7 +121,8 @@ def run(
     registry = checked_registry(reporter, settings, sources, out, text_field)
     raise typer.Exit(summarise_to(reporter, settings, sources, out, fmt, text_field, force,
                                   strict, inputs=[str(p) for p in paths],
-                                  doc_timeout=doc_timeout, executor=runner, registry=registry))
+                                  doc_timeout=doc_timeout, executor=runner, registry=registry,
+                                  fail_on=refuse))
 
 
 def checked_registry(reporter: Reporter, settings, sources, out: Path | None,
@@ -142,11 +151,12 @@ def without_outputs(sources: list, out: Path | None) -> list:
 def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: str,
                  text_field: str = "text", force: bool = False, strict: bool = False,
                  inputs: list[str] | None = None, doc_timeout: float | None = None,
-                 executor=None, registry=None) -> int:
+                 executor=None, registry=None, fail_on: tuple[str, ...] = ()) -> int:
     """Run the pipeline over ``sources`` (here, or on Ray's actors: ``executor``), writing
     each result as soon as it is done, the same way whichever executor made it.
     ``registry``: the models, already checked (``checked_registry``); a Python caller
-    may leave it out.
+    may leave it out. ``fail_on``: check names whose failure makes a document a failure
+    row (``runchecks.refusal``).
 
     Returns the exit code by outcome: 0 all done (or skipped as up to date), 1 some
     failed; 130 (Ctrl-C) or 143 (SIGTERM) only when the signal left documents undone.
@@ -154,6 +164,7 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
     from ..executor import LocalExecutor
     from ..models import ModelRegistry
     from ..pipeline import Pipeline, Skipped
+    from ..runpage import write_run_page
 
     if registry is None:  # a Python caller: the same checks as the command, minus --out
         from ..plan import possible_plans
@@ -191,6 +202,7 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
             for item in executor.items(pipeline, sources, text_field,
                                        target.is_done if target else None, stop,
                                        lambda count: advance.grow(count - 1), doc_timeout):
+                item = refusal(item, fail_on) or item  # --fail-on: a failure row instead
                 if isinstance(item, Failure):
                     failures.append(item)
                     reporter.failed(item.reason)
@@ -223,6 +235,7 @@ def summarise_to(reporter: Reporter, settings, sources, out: Path | None, fmt: s
         if target:  # what finished is on record even when a model fails mid-run
             target.save_manifest(models=models(),
                                  status="interrupted" if stopped_by else "finished")
+            write_run_page(target, text_field, reporter.warn)
             target.close()
     reporter.info(f"done: {done} summarised, {skipped} up to date (skipped), "
                   f"{len(failures)} failed" + (f"; results in {out}" if out else ""))
