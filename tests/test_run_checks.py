@@ -223,3 +223,27 @@ def test_ray_rows_carry_the_checks(tmp_path):
     result = DocumentResult("a", "a.txt", "de", 1.0, [summary], "0" * 64)
     row, = answer_rows("k", [Document("a", "a.txt", "Ein Satz.")], [result])
     assert item_from_row(row) == result
+
+
+@pytest.mark.ray
+def test_a_ray_run_writes_the_same_checks_as_a_local_run(cli, tiny_models, tmp_path):
+    """The annotation is made inside the pipeline, so Ray's actors make it too."""
+    pytest.importorskip("ray", reason="pip install -e '.[ray]'")
+    import os
+
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    documents(tmp_path / "docs", 3)
+    runs = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / executor
+        result = cli(*run_args(tmp_path / "docs", tiny_models, "--out", out, "--executor",
+                               executor, "--batch-docs", "2"))
+        assert result.exit_code == 0, result.output
+        runs[executor] = {p.stem: json.loads(p.read_text(encoding="utf-8"))["summaries"]
+                          for p in out.glob("doc*.json")}
+        assert page_records(out).keys() == runs[executor].keys()
+    assert len(runs["ray"]) == 3
+    for stem, summaries in runs["ray"].items():
+        assert all(s["checks"] and "sentences" in s for s in summaries)
+        assert [(s["checks"], s["sentences"]) for s in summaries] == [
+            (s["checks"], s["sentences"]) for s in runs["local"][stem]]
