@@ -100,7 +100,8 @@ def run(
         "--fail-on", metavar="CHECK,...", show_default=False,
         help="Make a document whose summary fails one of these checks a failure (exit "
         "code 1) instead of writing it: language, numbers, names, support (alias "
-        "unsupported), repetition, truncated. Without it the checks only annotate "
+        "unsupported), repetition, truncated, entailment (with a checker). Without it "
+        "the checks only annotate "
         "(docs/outputs.md).")] = None,
 ) -> None:
     from ..layers import ModelOptions, settings_from_options
