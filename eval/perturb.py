@@ -14,9 +14,9 @@ import random
 import re
 from dataclasses import dataclass
 
-from ..checks.names import name_runs
-from ..checks.words import sentence_spans
-from .metrics.numbers import NUMBER, source_numbers, stated_quantities
+from ..checks.names import common_words, name_runs
+from ..checks.words import analyzer, sentence_spans
+from .metrics.numbers import NUMBER, PERCENT, YEAR, stated_quantities, unsupported_quantities
 from .text import tokenize
 
 # Surnames for the name swap: one the source does not contain replaces a name's last word.
@@ -35,32 +35,39 @@ class Perturbed:
 
 def change_number(summary: str, lang: str, source: str, source_lang: str,
                   rng: random.Random) -> Perturbed | None:
-    """One number written in digits, replaced by a value the source does not state."""
+    """The digits of one number, year or percentage replaced by a value the source does
+    not support (the value read back from the changed summary is checked)."""
     numbers = [q for q in stated_quantities(summary, lang)
-               if q.kind == NUMBER and not q.in_words and summary[q.start:q.end].isdigit()]
+               if q.kind in (NUMBER, YEAR, PERCENT) and re.match(r"\d+", summary[q.start:])]
     if not numbers:
         return None
     target = rng.choice(numbers)
-    supported = source_numbers(source, source_lang)
-    value = int(summary[target.start:target.end])
+    digits = re.match(r"\d+", summary[target.start:]).group()
+    end = target.start + len(digits)
     for step in (7, 13, 29, 101, 977):
-        new = str(value + step)
-        if new not in supported:
-            return Perturbed(summary[:target.start] + new + summary[target.end:])
+        changed = summary[:target.start] + str(int(digits) + step) + summary[end:]
+        _, missing = unsupported_quantities(changed, lang, source, source_lang)
+        if any(q.start == target.start for q in missing):
+            return Perturbed(changed)
     return None
 
 
 def swap_name(summary: str, lang: str, source: str, rng: random.Random) -> Perturbed | None:
     """The last word of a name that is not the first word of its sentence, replaced by a
-    surname the source does not contain."""
+    surname the source does not contain.  German capitalises every noun, so there a name
+    is a run of two or more capitalised words besides a sentence's first word and the
+    frequent common nouns ("Marie Pietruschka", not "Delikte")."""
     candidates = []
     for span in sentence_spans(summary, lang):
         for start, end, initial in name_runs(span.text, span.start):
-            words = list(re.finditer(r"[^\W\d_]+", summary[start:end]))
-            if initial and len(words) < 2:
+            words = list(re.finditer(r"\S+", summary[start:end]))
+            if lang == "de":
+                words = [w for w in words[1 if initial else 0:] if analyzer("de").stemmer(
+                    w.group().casefold()) not in common_words("de")]
+            if len(words) < (2 if lang == "de" else 1) or (initial and len(words) < 2):
                 continue
             last = words[-1]
-            if len(last.group()) > 2 and not last.group().isupper():
+            if len(last.group()) > 2 and last.group().isalpha() and not last.group().isupper():
                 candidates.append((start + last.start(), start + last.end()))
     if not candidates:
         return None

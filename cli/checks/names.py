@@ -40,7 +40,7 @@ from ..eval.text import tokenize
 from .registry import Context, register
 from .words import analyzer, read_word_list, stopwords
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")  # digits too: "GRU4Rec" is one word
 _OPENERS = ":„“\"«»‘'(–—"
 MIN_PREFIX = 4
 MIN_HEAD = 4
@@ -52,7 +52,8 @@ NOUN_SUFFIXES_DE = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft"
 DETERMINERS_DE = frozenset(
     "der die das den dem des ein eine einer einem einen eines kein keine keiner keinem "
     "keinen keines dieser diese dieses diesem diesen jeder jede jedes jedem jeden alle "
-    "viele mehrere einige wenige beide manche solche welche zwei drei vier fünf "
+    "viele vielen vieler mehrere mehreren mehrerer einige einigen einiger wenige wenigen "
+    "weniger beide beiden beider manche solche welche zwei drei vier fünf "
     "am im zum zur vom beim ins ans aufs ihr ihre ihren ihrem ihrer sein seine seinen "
     "seinem seiner unser unsere".split())
 _COMMON_FILES = {"de": "common-nouns-de.txt", "en": "common-capitalised-en.txt"}
@@ -163,8 +164,9 @@ def check_names(context: Context) -> dict:
                     initial or len(run.split()) < 2):
                 continue
             checked = run.split()[1:] if initial else run.split()
-            if context.lang == "de" and len(checked) == 1 and after_determiner(
-                    sentence.text[:start - sentence.start]):
+            before = context.summary[sentence.start:start] + (
+                " " + run.split()[0] if initial else "")
+            if context.lang == "de" and len(checked) == 1 and after_determiner(before):
                 continue
             tokens = [t for t in name_words(checked, context.lang) if len(t) > 1
                       and t not in function_words and stem(t) not in common]
