@@ -51,7 +51,8 @@ def test_lead_summaries_are_grounded_to_the_sentences_they_copy(trained_models, 
                 assert len(sentences) == preset.sentences
                 for number, sentence in enumerate(sentences):
                     start, end = spans[number]
-                    assert sentence["text"] == text[start:end]  # the fixture copies it
+                    # the fixture copies it (with runs of spaces written as one)
+                    assert sentence["text"].split() == text[start:end].split()
                     assert sentence["sources"] == [[start, end]]
                     assert sentence["support"] == 1.0
                 assert annotation.failed() == [], annotation.to_dict()["checks"]
