@@ -57,7 +57,7 @@ def parse_fail_on(values: Iterable[str] | None) -> tuple[str, ...]:
                 choices = [*known, *FAIL_ON_ALIASES]
                 close = difflib.get_close_matches(name, choices, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise UsageError(f"--fail-on {raw.strip()!r} is not a check{hint}; use any of "
+                raise UsageError(f"--fail-on {raw.strip()}: unknown check{hint}; choose from "
                                  f"{', '.join(known)} ('unsupported' = 'support')")
             if name not in names:
                 names.append(name)

@@ -52,6 +52,15 @@ def page_record(record: dict) -> dict:
                           for s in record.get("summaries", [])]}
 
 
+def check_page_record(record, result: dict, source: str) -> dict:
+    """A record of ``summarise check`` (a ``CheckRecord`` and its output object) as the
+    page shows it: one summary, labelled with its language."""
+    return {"id": result["id"], "source": source, "text": record.text,
+            "summaries": [{"lang": record.summary_lang, "length": "checked",
+                           "text": record.summary, "checks": result["checks"],
+                           "sentences": result["sentences"]}]}
+
+
 def script_safe_json(data) -> str:
     """JSON that cannot end its ``<script>`` block nor open markup: ``<``, ``>`` and ``&``
     are written as escapes (the parsed value is the same), and so are U+2028/U+2029."""

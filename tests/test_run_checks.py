@@ -145,7 +145,7 @@ def test_fail_on_names_are_checked_before_any_model_loads(cli, tmp_path):
     result = cli(tmp_path / "a.txt", "--summariser", tmp_path / "no-such-model",
                  "--fail-on", "numbrs")
     assert result.exit_code == 2
-    assert "--fail-on 'numbrs' is not a check (did you mean 'numbers'?)" in result.output
+    assert "--fail-on numbrs: unknown check (did you mean 'numbers'?)" in result.output
     assert "no-such-model" not in result.output
     assert parse_fail_on(["unsupported", "numbers,support", " names "]) == (
         "support", "numbers", "names")
@@ -209,6 +209,24 @@ def test_the_page_covers_every_document_of_the_folder_after_a_resumed_run(
     assert cli(*run_args(tmp_path / "two", tiny_models, "--out", out)).exit_code == 0
     changed = page_records(out)["doc00"]
     assert changed["text"] is None and "changed since it was summarised" in changed["note"]
+
+
+def test_summarise_check_out_writes_the_page_of_its_records(cli, tmp_path):
+    source = ("Der Stadtrat beschloss am Dienstag, die Straßenbahn bis in die nördlichen "
+              "Vororte zu verlängern. Der Bau soll im Frühjahr beginnen.")
+    records = tmp_path / "in.jsonl"
+    records.write_text(json.dumps({"id": "tram", "lang": "de", "text": source, "summary":
+                                   "Der Bau soll im Frühjahr beginnen."}) + "\n",
+                       encoding="utf-8")
+    result = cli("check", records, "--out", tmp_path / "checked", "--fail-on", "unsupported")
+    assert result.exit_code == 0, result.output
+    record, = page_records(tmp_path / "checked").values()
+    assert record["text"] == source
+    summary, = record["summaries"]
+    sentence, = summary["sentences"]
+    (start, end), = sentence["sources"]
+    assert source[start:end] == "Der Bau soll im Frühjahr beginnen."
+    assert summary["checks"]["support"]["ok"] is True
 
 
 def test_ray_rows_carry_the_checks(tmp_path):

@@ -55,16 +55,20 @@ def check_command(
     split: Annotated[str | None, typer.Option(
         "--split", help="Split of a DatasetDict folder.", show_default=False)] = None,
 ) -> None:
-    from ..checks.records import check_records, json_line, parse_fail_on, read_records
+    from ..checks.records import check_records, json_line, read_records
     from ..output import atomic_write
+    from ..runchecks import parse_fail_on
+    from ..runpage import check_page_record, write_index
 
-    failing = parse_fail_on(fail_on)
+    failing = parse_fail_on([fail_on] if fail_on else [])  # as `summarise --fail-on` does
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: is a file; give a folder")
     records = read_records(file, split)
-    lines, failed = [], []
-    for result, names in check_records(records):
+    lines, failed, page = [], [], []
+    for record, (result, names) in zip(records, check_records(records), strict=True):
         lines.append(json_line(result))
+        if out is not None:
+            page.append(check_page_record(record, result, str(file)))
         named = [name for name in names if name in failing]
         if named:
             failed.append(f"record {result['id']} failed: {', '.join(named)}")
@@ -74,9 +78,9 @@ def check_command(
         try:
             out.mkdir(parents=True, exist_ok=True)
             atomic_write(out / OUTPUT_FILE, "".join(lines))
+            write_index(out, page, title=f"summarise check: {file}")
         except OSError as exc:
             raise UsageError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
-        # developer 23b's page of the checks (index.html) is written here
     sys.stdout.flush()
     reporter = current_reporter()
     for line in failed:
