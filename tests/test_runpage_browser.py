@@ -8,20 +8,13 @@ network request.  Without a browser the tests are skipped with the reason shown.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from browser_pages import chromium, needs_chromium, open_page
 from summarise.runpage import write_index
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).is_file(),
-    reason="no Chromium at /usr/bin/chromium (.ci/run installs Debian's: apt-get install "
-           "chromium)")
+pytestmark = needs_chromium
 
 FIRST = "The council approved 12 new buses on Monday."
 SECOND = "They will run on the airport line from March."
@@ -62,22 +55,8 @@ def page_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-def _open(browser, path: Path):
-    page = browser.new_page(viewport={"width": 1300, "height": 900})
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("request", lambda r: problems.append(f"network request {r.url}")
-            if not r.url.startswith(("file:", "data:")) else None)
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    return page, problems
+    with chromium() as opened:
+        yield opened
 
 
 def _highlighted(page) -> str:
@@ -85,7 +64,7 @@ def _highlighted(page) -> str:
 
 
 def test_clicking_a_sentence_highlights_exactly_its_source_sentence(browser, page_path):
-    page, problems = _open(browser, page_path)
+    page, problems = open_page(browser, page_path)
     cards = page.locator("#summaries .summary")
     assert cards.count() == 3
     cards.nth(1).locator(".sentence").nth(1).click()
@@ -101,7 +80,7 @@ def test_clicking_a_sentence_highlights_exactly_its_source_sentence(browser, pag
 
 
 def test_badges_and_the_problem_filter(browser, page_path):
-    page, problems = _open(browser, page_path)
+    page, problems = open_page(browser, page_path)
     badges = page.eval_on_selector_all("#summaries .summary .badge.fail",
                                        "els => els.map(e => e.textContent)")
     assert badges == ["numbers"]
@@ -118,7 +97,7 @@ def test_badges_and_the_problem_filter(browser, page_path):
 
 
 def test_untrusted_text_stays_text_and_nothing_is_fetched(browser, page_path):
-    page, problems = _open(browser, page_path)
+    page, problems = open_page(browser, page_path)
     page.locator("#doc-list li").nth(1).click()
     assert page.evaluate("window.pwned") is None
     assert page.locator("#source").inner_text() == THIRD
