@@ -73,14 +73,18 @@ def script_safe_json(data) -> str:
 def write_run_page(target, text_field: str = "text",
                    warn: Callable[[str], None] | None = None) -> Path | None:
     """``index.html`` for every document of a run folder (``RunDirectory``), this run's
-    and earlier ones'. A failure to write it is a warning: the results are written."""
+    and earlier ones'. A failure to write it is a warning: the results are written.
+    Every source is read again (to show its text), so this takes about as long as
+    ``summarise extract`` over the folder's inputs."""
     try:
         return write_index(target.root, run_records(target.root, target.manifest["documents"],
                                                     text_field),
                            title=f"summarise run: {target.root}")
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 - a side output, written in a finally block:
+        # it must never hide the run's own outcome or error; the user hears why.
         if warn:
-            warn(f"{target.root / PAGE}: could not write the run's page ({exc})")
+            warn(f"{target.root / PAGE}: could not write the run's page "
+                 f"({type(exc).__name__}: {exc})")
         return None
 
 

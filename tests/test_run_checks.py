@@ -211,6 +211,18 @@ def test_the_page_covers_every_document_of_the_folder_after_a_resumed_run(
     assert changed["text"] is None and "changed since it was summarised" in changed["note"]
 
 
+def test_a_page_that_cannot_be_written_is_a_warning_not_a_failed_run(
+        cli, tiny_models, tmp_path, lead_summariser):
+    documents(tmp_path / "docs", 1)
+    out = tmp_path / "out"
+    (out / "index.html").mkdir(parents=True)  # something in the way
+    result = cli(*run_args(tmp_path / "docs", tiny_models, "--out", out))
+    assert result.exit_code == 0, result.output
+    assert "index.html: could not write the run's page (IsADirectoryError" in result.output
+    assert "Traceback" not in result.output
+    assert (out / "doc00.json").is_file()
+
+
 def test_summarise_check_out_writes_the_page_of_its_records(cli, tmp_path):
     source = ("Der Stadtrat beschloss am Dienstag, die Straßenbahn bis in die nördlichen "
               "Vororte zu verlängern. Der Bau soll im Frühjahr beginnen.")
