@@ -62,8 +62,6 @@ def test_source_language_summaries_point_at_the_sentences_they_copy(results):
                 assert sentence["support"] == 1.0
 
 
-@pytest.mark.xfail(strict=False, reason="summarise.checks' names check flags 'Rec' of the "
-                   "copied 'GRU4Rec' in a held-out German lead (reported to issue 23a)")
 def test_no_check_fails_on_a_copied_lead(results):
     for (lang, _), result in results["news"]:
         for summary in (s for s in result.summaries if s.lang == lang):
