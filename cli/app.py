@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from . import options as opt
+from .commands import check as check_cmd
 from .commands import compare as compare_cmd
 from .commands import config as config_cmd
 from .commands import eval as eval_cmd
@@ -124,6 +125,7 @@ app.add_typer(models_cmd.app, name="models")
 app.command("extract", help=extract_cmd.HELP, no_args_is_help=True)(extract_cmd.extract)
 app.command("eval", help=eval_cmd.HELP)(eval_cmd.eval_command)
 app.command("compare", help=compare_cmd.HELP, no_args_is_help=True)(compare_cmd.compare_command)
+app.command("check", help=check_cmd.HELP, no_args_is_help=True)(check_cmd.check_command)
 app.add_typer(prompts_cmd.app, name="prompts")
 app.add_typer(config_cmd.app, name="config")
 

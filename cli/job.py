@@ -44,6 +44,8 @@ from .pipeline import DocumentResult, Pipeline, document_batches
 from .plan import Plan, possible_plans
 from .preflight import language_pass, preflight
 from .reading import find_sources
+from .runchecks import refusal
+from .runpage import write_run_page
 
 EXECUTORS = ("local", "ray")
 
@@ -69,6 +71,8 @@ class JobSpec:
     out: Path | None = None
     strict: bool = False  # stop at the first failure
     doc_timeout: float | None = None  # seconds of model time per document
+    # --fail-on: checks whose failure makes a document a failure row (``runchecks``)
+    fail_on: tuple[str, ...] = ()
     # Languages the checks' language pass detected, by document id: not detected again.
     detected: Mapping[str, Detection] = field(default_factory=dict, repr=False)
     # The models, resolved by the checks and loaded on first use.
@@ -92,7 +96,8 @@ def job_sources(paths: list[Path], read: ReadOptions = ReadOptions(),
 def resolve_job(settings: Settings, paths: list[Path], read: ReadOptions = ReadOptions(),
                 out: Path | None = None, *, strict: bool = False,
                 doc_timeout: float | None = None, sources: list[Source] | None = None,
-                notify: Callable[[str], None] | None = None) -> JobSpec:
+                notify: Callable[[str], None] | None = None,
+                fail_on: tuple[str, ...] = ()) -> JobSpec:
     """The ``JobSpec`` for summarising ``paths`` (or ``sources`` already found) with
     ``settings``, checked before any model loads: a ``PreflightError`` lists every
     problem. ``notify`` hears one-line messages of the model resolver."""
@@ -113,7 +118,7 @@ def resolve_job(settings: Settings, paths: list[Path], read: ReadOptions = ReadO
         settings=settings, summariser_kind=checked.kind,
         plans=MappingProxyType({plan.source_lang: plan for plan in checked.plans}),
         sources=tuple(sources), read=read, inputs=tuple(str(p) for p in paths), out=out,
-        strict=strict, doc_timeout=doc_timeout,
+        strict=strict, doc_timeout=doc_timeout, fail_on=fail_on,
         detected=MappingProxyType(found[0].detected if found else {}), models=registry)
 
 
@@ -179,6 +184,7 @@ def run_job(spec: JobSpec, executor: Executor, writer: Writer, reporter=None) ->
                                  spec.read.text_field, writer.is_done,
                                  lambda count: advance.grow(count - 1), spec.detected)
             for item in executor.run(work, stream):
+                item = refusal(item, spec.fail_on) or item  # --fail-on: a failure row
                 if record(item, writer, tally, reporter):
                     writer.save_manifest(every=2.0, models=models())
                     advance(1, item.source, timed=not isinstance(item, Skipped),
@@ -191,6 +197,8 @@ def run_job(spec: JobSpec, executor: Executor, writer: Writer, reporter=None) ->
         # what finished is on record even when a model fails mid-run
         writer.save_manifest(models=models(),
                              status="interrupted" if tally.stopped_by else "finished")
+        if isinstance(writer, RunDirectory):  # the folder's page, of this run and earlier
+            write_run_page(writer, spec.read.text_field, reporter.warn)
         writer.close()
     return report(tally, out, reporter)
 

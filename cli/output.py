@@ -19,6 +19,7 @@ from typing import Protocol
 from . import __version__
 from .documents import Document, Failure, Skipped
 from .pipeline import DocumentResult
+from .runchecks import document_tally, marker, run_tally
 from .runlock import RunLock
 
 FORMATS = ("text", "markdown", "json")
@@ -86,7 +87,7 @@ def render_markdown(result: DocumentResult) -> str:
     lines = [f"# {result.id}", "", f"Source: `{result.source}` ({result.source_lang})", ""]
     for summary in result.summaries:
         lines += [f"## {summary.lang} · {summary.length} "
-                  f"({summary.words} words, target {summary.target_words})", "",
+                  f"({summary.words} words, target {summary.target_words}){marker(summary)}", "",
                   summary.text or "_(empty)_", ""]
     return "\n".join(lines)
 
@@ -96,7 +97,7 @@ def render_text(result: DocumentResult) -> str:
     lines = [f"{result.id} ({result.source_lang}, from {result.source})", ""]
     for summary in result.summaries:
         lines += [f"  {summary.lang} · {summary.length} ({summary.words} words, target "
-                  f"{summary.target_words}):",
+                  f"{summary.target_words}){marker(summary)}:",
                   *(f"    {line}" for line in (summary.text or "(empty)").splitlines()), ""]
     return "\n".join(lines)
 
@@ -235,6 +236,7 @@ class RunDirectory:
             "sha256": result.sha256,
             "batch_seconds_per_document": result.batch_seconds_per_document,
             "chunks": result.chunks, "reduce_rounds": result.reduce_rounds,
+            "checks": document_tally(result.summaries),
             **({"truncated": True, "words_dropped": result.words_dropped}
                if result.truncated else {})}
         return path
@@ -251,6 +253,7 @@ class RunDirectory:
         """Write run.json now, or only if ``every`` seconds passed since the last write
         (a batch of 10,000 documents must not rewrite a growing manifest each time)."""
         self.manifest.update(extra)
+        self.manifest["checks"] = run_tally(self.manifest["documents"])
         path = self.root / "run.json"
         now = time.monotonic()
         if now - self._saved_at >= every:

@@ -27,6 +27,7 @@ from .plan import SOURCE, TRANSLATOR, Plan, plain_summariser_refused
 from .plan import directions as plan_directions
 from .postprocess import fit_text
 from .reading import read_source
+from .runchecks import Origin, annotate_summaries
 from .segment import count_words
 
 # Called as on_chunks(source, done, total, reduce_round, max_rounds): in round 1, ``done``
@@ -47,6 +48,10 @@ class Summary:
     # Written as this many summaries of the document's parts, joined: the length was
     # beyond what the summariser was trained to write (``outputparts``).
     parts: int = 1
+    # Issue 23's checks of this summary and its sentences grounded in the source
+    # (``summarise.checks``; computed in ``Pipeline.execute`` through ``runchecks``).
+    checks: dict = field(default_factory=dict)
+    sentences: list = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +92,7 @@ class Pipeline:
         self.presets = [self.settings.presets[name] for name in self.settings.lengths]
         self.on_chunks = on_chunks
         self.on_phase = on_phase
+        self.checker = None  # a model-based entailment scorer for the checks (--checker)
         self._plans: dict[str, Plan] = dict(plans or {})
 
     def detect(self, document: Document, found: Detection | None = None) -> tuple[str, float]:
@@ -156,6 +162,7 @@ class Pipeline:
         translations: dict[str, list[str]] = {}  # the texts translated, by language
         written: dict[str, list[list[Generated]]] = {}  # the summariser's rows, by language
         kept: dict[str, list[list[Summary]]] = {}  # summaries yielded, by language
+        origins: dict[str, list[list[Origin]]] = {}  # how each was made, for its checks
         for number, step in enumerate(plan.steps, 1):
             if self.on_phase:
                 self.on_phase(f"{len(texts)} document(s) in {plan.source_lang}, step {number} "
@@ -173,6 +180,8 @@ class Pipeline:
                                                     step.route, g.parts)
                                       for g, p in zip(row, self.presets, strict=True)]
                                      for row in rows]
+                origins[step.writes] = [[Origin(via=g.text, truncated=g.hit_limit) for g in row]
+                                        for row in rows]
             else:
                 inputs = texts if step.reads == SOURCE else translations[step.reads_lang]
                 rows = self._summarise(inputs, step.reads_lang, stats, sources or [],
@@ -183,8 +192,15 @@ class Pipeline:
                                                         g.parts)
                                           for g, p in zip(row, self.presets, strict=True)]
                                          for row in rows]
-        return [[summary for lang in plan.langs for summary in kept[lang][i]]
-                for i in range(len(texts))]
+                    origins[step.writes] = [[Origin(truncated=g.hit_limit) for g in row]
+                                            for row in rows]
+        produced = []
+        for i, text in enumerate(texts):  # each grounded in its whole text, map-reduce or not
+            summaries = [summary for lang in plan.langs for summary in kept[lang][i]]
+            annotate_summaries(summaries, [o for lang in plan.langs for o in origins[lang][i]],
+                               text, plan.source_lang, checker=self.checker)
+            produced.append(summaries)
+        return produced
 
     def _summarise(self, texts: list[str], lang: str, stats: list[LongDocStats],
                    sources: list[str], out_lang: str | None = None) -> list[list[Generated]]:

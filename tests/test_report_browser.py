@@ -10,20 +10,13 @@ the tests are skipped with the reason shown (``-ra``).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from browser_pages import chromium, needs_chromium, open_page
 from eval_runs import lead_reports
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).is_file(),
-    reason="no Chromium at /usr/bin/chromium (.ci/run installs Debian's: apt-get install "
-           "chromium)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -34,23 +27,8 @@ def reports(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
-                                              args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-def _open(browser, path: Path):
-    page = browser.new_page(viewport={"width": 1300, "height": 900})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: errors.append(f"network request {r.url}")
-            if not r.url.startswith(("file:", "data:")) else None)
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    return page, errors
+    with chromium() as opened:
+        yield opened
 
 
 def _column(page, table: str, index: int) -> list[str]:
@@ -60,7 +38,7 @@ def _column(page, table: str, index: int) -> list[str]:
 
 @pytest.mark.parametrize("kind", ["eval", "compare"])
 def test_report_sorts_expands_and_logs_no_error(browser, reports, kind, tmp_path):
-    page, errors = _open(browser, reports[kind])
+    page, errors = open_page(browser, reports[kind])
     table = "table.docs"
     rows = page.locator(f"{table} tbody tr.doc")
     assert rows.count() == 20  # every document of the slice

@@ -84,7 +84,7 @@ def eval_command(
         "umlauts), snowball (plain Snowball per language) or none.")] = "auto",
     metric: Annotated[list[str] | None, typer.Option(
         "--metric", metavar="NAME", help="Only these metrics; repeat. [default: rouge, chrf, "
-        "bleu, length, novelty, numbers]", show_default=False)] = None,
+        "bleu, length, novelty, numbers, checks]", show_default=False)] = None,
     text_field: Annotated[str, typer.Option(
         "--text-field", metavar="FIELD", help="Field (column) holding the source text.")
     ] = "text",

@@ -11,6 +11,7 @@ from .. import options as opt
 from ..console import current_reporter
 from ..errors import UsageError
 from ..output import FORMATS
+from ..runchecks import parse_fail_on
 
 HELP = """\
 Summarise files and folders in German and/or English, at several lengths.
@@ -89,6 +90,13 @@ def run(
         "batch, each decoding step's time is shared among the documents in it, and a "
         "document past its SECONDS is cut out at the next step while the rest of the "
         "batch goes on.")] = None,
+    fail_on: Annotated[list[str] | None, typer.Option(
+        "--fail-on", metavar="CHECK,...", show_default=False,
+        help="Make a document whose summary fails one of these checks a failure (exit "
+        "code 1) instead of writing it: language, numbers, names, support (alias "
+        "unsupported), repetition, truncated, entailment (with a checker). Without it "
+        "the checks only annotate "
+        "(docs/outputs.md).")] = None,
 ) -> None:
     from ..job import (
         ReadOptions,
@@ -103,6 +111,7 @@ def run(
     reporter = current_reporter()
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    refuse = parse_fail_on(fail_on)
     executor = executor_from_params(ctx.params)
     settings = settings_from_options(ModelOptions.from_params(ctx.params))
     read = ReadOptions(text_field, tuple(glob or ()))
@@ -112,5 +121,5 @@ def run(
 
         raise typer.Exit(print_dry_run(reporter, settings, sources, text_field))
     spec = resolve_job(settings, paths, read, out, strict=strict, doc_timeout=doc_timeout,
-                       sources=sources, notify=reporter.info)
+                       sources=sources, notify=reporter.info, fail_on=refuse)
     raise typer.Exit(run_job(spec, executor, open_writer(spec, executor, fmt, force), reporter))

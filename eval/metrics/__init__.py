@@ -11,6 +11,7 @@ A new metric subclasses ``Metric``, declares its keys and what the reports show 
 from __future__ import annotations
 
 from .base import Key, Metric, ReferenceMetric, Sample
+from .checks import Checks
 from .chrf import Bleu, ChrF
 from .length import Length
 from .novelty import Novelty
@@ -19,7 +20,7 @@ from .registry import METRICS, register, unregister
 from .rouge import Rouge
 
 # Registration order is report order: headline columns go metric by metric in it.
-for _builtin in (Rouge, ChrF, Bleu, Length, Novelty, NumberConsistency):
+for _builtin in (Rouge, ChrF, Bleu, Length, Novelty, NumberConsistency, Checks):
     register(_builtin)
 DEFAULT_METRICS = tuple(METRICS)
 
