@@ -53,7 +53,8 @@ def check_command(
         "--fail-on", help="Exit 1 when a record fails one of these checks (comma-separated).",
         metavar="NAMES", show_default=False)] = None,
     split: Annotated[str | None, typer.Option(
-        "--split", help="Split of a DatasetDict folder.", show_default=False)] = None,
+        "--split", metavar="SPLIT", help="Split of a DatasetDict folder.",
+        show_default=False)] = None,
 ) -> None:
     from ..checks.records import check_records, json_line, parse_fail_on, read_records
     from ..output import atomic_write
