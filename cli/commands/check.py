@@ -19,7 +19,7 @@ from ..errors import UsageError
 # The names of ``summarise.checks.CHECK_NAMES`` (a test keeps the two the same).
 LISTED_CHECKS = ("language", "numbers", "names", "support", "repetition", "truncated",
                  "entailment")
-OUTPUT_FILE = "checks.jsonl"
+OUTPUT_FILE = "checks.jsonl"  # in --out DIR
 
 HELP = f"""\
 Check summaries written by any tool against their sources.
