@@ -95,3 +95,16 @@ def test_checker_adds_entailment_per_sentence():
     assert [s["entailment"] for s in out["sentences"]] == [1.0, 0.2]
     assert annotation.failed() == ["entailment"]
     assert out["checks"]["entailment"]["unsupported"][0]["sentence"] == 1
+
+
+def test_support_across_languages_needs_the_via_summary():
+    summary = "Merkel met Emmanuel Macron in Paris. The talks lasted 3.5 hours."
+    alone = annotate(summary, SOURCE_DE, lang="en", source_lang="de").checks["support"]
+    assert alone["ok"] and "via" in alone["note"]
+    via = "Merkel traf in Paris Emmanuel Macron. Die Gespräche dauerten 3,5 Stunden."
+    invented = " Scholz flew to Rome on Friday with his wife."
+    through = annotate(summary + invented, SOURCE_DE, lang="en", source_lang="de",
+                       via=via + " Scholz flog am Freitag mit seiner Frau nach Rom.")
+    assert not through.checks["support"]["ok"]
+    assert [u["sentence"] for u in through.checks["support"]["unsupported"]] == [2]
+    assert through.sentences[2].support == pytest.approx(0.2)  # "flog" is in the source

@@ -95,12 +95,16 @@ def test_builtin_metrics_declare_the_report_columns_reports_always_had():
     every = [k.name for cls in registry.METRICS.values() for k in cls.keys]
     assert registry.headline_keys(reversed(every)) == [
         "rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f", "chrf", "bleu", "words",
-        "within_target", "novel_2", "numbers_consistent"]
+        "within_target", "novel_2", "numbers_consistent",
+        # the checks metric (issue 23), registered after them
+        "checks_wrong_language", "checks_unsupported_numbers", "checks_unsupported_names",
+        "checks_support"]
     assert registry.document_keys(every) == [
         "rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f", "chrf", "bleu", "words",
-        "numbers_unsupported"]
+        "numbers_unsupported", "checks_unsupported_names", "checks_support"]
     assert registry.breakdown_keys(every) == ["rouge1_f", "rouge2_f", "rougeLsum_f", "chrf",
-                                              "words"]
+                                              "words", "checks_wrong_language",
+                                              "checks_support"]
     assert registry.plotted_keys(every) == ["rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f",
                                             "chrf"]
     assert registry.focus_key(every) == "rouge1_f"

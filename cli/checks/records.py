@@ -23,8 +23,6 @@ from ..eval.datasets import json_objects
 from ..langdetect import detect_language
 from . import CHECK_NAMES, annotate
 
-OUTPUT_FILE = "checks.jsonl"  # in --out DIR
-
 
 @dataclass(frozen=True)
 class CheckRecord:

@@ -19,7 +19,7 @@ from ..errors import UsageError
 # The names of ``summarise.checks.CHECK_NAMES`` (a test keeps the two the same).
 LISTED_CHECKS = ("language", "numbers", "names", "support", "repetition", "truncated",
                  "entailment")
-OUTPUT_FILE = "checks.jsonl"
+OUTPUT_FILE = "checks.jsonl"  # in --out DIR
 
 HELP = f"""\
 Check summaries written by any tool against their sources.
@@ -53,7 +53,8 @@ def check_command(
         "--fail-on", help="Exit 1 when a record fails one of these checks (comma-separated).",
         metavar="NAMES", show_default=False)] = None,
     split: Annotated[str | None, typer.Option(
-        "--split", help="Split of a DatasetDict folder.", show_default=False)] = None,
+        "--split", metavar="SPLIT", help="Split of a DatasetDict folder.",
+        show_default=False)] = None,
 ) -> None:
     from ..checks.records import check_records, json_line, read_records
     from ..output import atomic_write
