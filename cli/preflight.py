@@ -32,6 +32,8 @@ def preflight(settings, registry, plans: list[Plan], out: Path | None = None,
     problems = check_out_dir(out) if out is not None else []
     problems += _lines(lambda: check_prompt(settings))
     problems += _lines(registry.summariser_kind)
+    if settings.checker:
+        problems += _lines(registry.check_checker)
     missing = {d: _lines(lambda d=d: _resolve_translator(registry, d))
                for d in directions(plans)}
     missing = {d: lines for d, lines in missing.items() if lines}

@@ -1,0 +1,262 @@
+"""``--checker MODEL``: an NLI model's entailment probability per summary sentence.
+
+Tiny random models of mDeBERTa-v3's architecture (DebertaV2ForSequenceClassification with a
+SentencePiece tokenizer) test the mechanics: probabilities, batching, the entailment class
+read from each model's own labels, premises that fit the window, refusal before loading.
+Their scores are random, so nothing here is about quality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SEED
+from summarise import devmodels as dm
+from summarise.config import Generation, Settings
+from summarise.errors import PreflightError, UsageError
+from summarise.models import ModelRegistry
+from summarise.models import checker as checker_module
+from summarise.models.checker import (
+    entailment_check,
+    entailment_scores,
+    widen,
+)
+from test_preflight import FAST, error_lines, summarise
+
+NARROW = replace(dm.TINY, max_positions=64)
+PAIRS = (["Der Hund bellt laut im Garten.", "The cat sleeps on the sofa all day long.",
+          "Berlin ist die Hauptstadt.", "Zwei plus zwei ist vier, sagt die Lehrerin."],
+         ["Ein Hund bellt.", "A dog sleeps.", "Berlin ist eine Stadt.", "Vier."])
+
+
+@pytest.fixture(scope="module")
+def nli_models(tmp_path_factory) -> dict[str, Path]:
+    """Three random NLI classifiers of one architecture: entailment first (mDeBERTa-xnli's
+    order), entailment last, and one whose classes are no NLI labels at all."""
+    root = tmp_path_factory.mktemp("nli")
+    return {
+        "first": dm.build_nli(root / "first", CORPUS, NARROW),
+        "last": dm.build_nli(root / "last", CORPUS, NARROW,
+                             labels=("contradiction", "neutral", "entailment")),
+        "binary": dm.build_nli(root / "binary", CORPUS, NARROW, seed=1,
+                               labels=("entailment", "not_entailment")),
+        "sentiment": dm.build_nli(root / "sentiment", CORPUS, NARROW,
+                                  labels=("positive", "negative")),
+    }
+
+
+def checker_for(path: Path, batch_size: int | None = None):
+    settings = Settings(checker=str(path), generation=Generation(dtype="fp32",
+                                                                 batch_size=batch_size))
+    return ModelRegistry(settings, download=False).checker()
+
+
+def reference_probabilities(path: Path, premises, hypotheses) -> list[list[float]]:
+    """Each pair run alone through transformers, softmax over its classes: the oracle."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
+    rows = []
+    for premise, hypothesis in zip(premises, hypotheses, strict=True):
+        encoded = tokenizer(premise, hypothesis, truncation=True, return_tensors="pt")
+        with torch.no_grad():
+            rows.append(model(**encoded).logits[0].softmax(-1).tolist())
+    return rows
+
+
+@pytest.mark.parametrize("layout", ["first", "last", "binary"])
+def test_the_score_is_the_probability_of_the_class_the_config_calls_entailment(
+        nli_models, layout):
+    path = nli_models[layout]
+    scores = checker_for(path).score(*PAIRS)
+    reference = reference_probabilities(path, *PAIRS)
+    column = {"first": 0, "last": 2, "binary": 0}[layout]
+    assert scores == pytest.approx([row[column] for row in reference], abs=1e-5)
+    assert all(0.0 <= score <= 1.0 for score in scores)
+    if layout == "last":  # the index matters: column 0 is contradiction here
+        assert [row[0] for row in reference] != pytest.approx(scores, abs=1e-5)
+
+
+def test_batched_scores_equal_one_pair_at_a_time_in_the_order_asked(nli_models):
+    premises, hypotheses = PAIRS
+    batched = checker_for(nli_models["first"]).score(premises, hypotheses)
+    alone = checker_for(nli_models["first"], batch_size=1)
+    one_by_one = [alone.score([p], [h])[0] for p, h in zip(premises, hypotheses, strict=True)]
+    assert batched == pytest.approx(one_by_one, abs=1e-5)
+    reversed_order = alone.score(premises[::-1], hypotheses[::-1])
+    assert reversed_order[::-1] == pytest.approx(one_by_one, abs=1e-5)
+    assert alone.score([], []) == []
+    with pytest.raises(ValueError):
+        alone.score(premises, hypotheses[:1])
+
+
+def test_a_pair_longer_than_the_window_is_scored_not_refused(nli_models):
+    long_source = SEED.read_text(encoding="utf-8")
+    checker = checker_for(nli_models["first"])
+    [score] = checker.score([long_source], ["Ein Satz."])
+    assert 0.0 <= score <= 1.0
+
+
+def test_a_model_without_an_entailment_class_is_refused_before_its_weights_load(
+        nli_models, monkeypatch):
+    monkeypatch.setattr(checker_module, "load_checker",
+                        lambda *a: pytest.fail("weights loaded for a refused model"))
+    registry = ModelRegistry(Settings(checker=str(nli_models["sentiment"])), download=False)
+    with pytest.raises(UsageError) as refused:
+        registry.checker()
+    message = str(refused.value)
+    assert f"--checker {nli_models['sentiment']}" in message
+    assert "'entailment'" in message and "positive, negative" in message
+    assert registry.loaded_names() == []
+
+
+@pytest.fixture(scope="module")
+def tiny_mt5(tmp_path_factory) -> Path:
+    return dm.build_mt5(tmp_path_factory.mktemp("mt5") / "mt5", CORPUS)
+
+
+@pytest.mark.parametrize("model, words", [
+    ("sentiment", "no single 'entailment' class"),
+    ("mt5", "not a sequence-classification NLI model"),
+])
+def test_run_refuses_a_checker_that_is_no_nli_model_in_one_line_exit_2_without_torch(
+        nli_models, tiny_mt5, tmp_path, model, words):
+    """Preflight: the command names --checker and what to pass instead, before torch."""
+    checker = tiny_mt5 if model == "mt5" else nli_models[model]
+    german = tmp_path / "de.txt"
+    german.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    proc, seconds = summarise(german, "--lang", "de", "--source-lang", "de",
+                              "--summariser", tiny_mt5, "--checker", checker,
+                              env_extra={"HF_HOME": str(tmp_path / "empty-hf")})
+    assert proc.returncode == 2, proc.stderr
+    [line] = error_lines(proc.stderr)
+    assert line.startswith("error: ") and f"--checker {checker}" in line and words in line
+    assert "mDeBERTa" in line and "Traceback" not in proc.stderr
+    assert not proc.loaded_torch and seconds < FAST
+
+
+def test_a_missing_checker_is_reported_with_the_other_problems(tiny_mt5, tmp_path):
+    from summarise.plan import possible_plans
+    from summarise.preflight import preflight
+
+    settings = Settings(summariser=str(tiny_mt5), checker=str(tmp_path / "no-such-model"),
+                        source_lang="de", langs=("de",))
+    with pytest.raises(PreflightError) as problems:
+        preflight(settings, ModelRegistry(settings, download=False), possible_plans(settings))
+    [line] = problems.value.lines()
+    assert "no-such-model" in line and "--checker" in line
+
+
+def test_the_checker_is_in_the_manifest_with_its_entailment_class(nli_models):
+    registry = ModelRegistry(Settings(checker=str(nli_models["last"]),
+                                      generation=Generation(dtype="fp32")), download=False)
+    assert registry.manifest() == {}  # nothing loaded, nothing claimed
+    registry.checker()
+    entry = registry.manifest()[str(nli_models["last"])]
+    assert entry["role"] == "checker" and entry["entailment_label"] == 2
+    assert entry["architecture"] == "deberta-v2" and entry["dtype"] == "float32"
+    assert entry["window"] == 64
+
+
+def test_no_checker_unless_asked():
+    assert ModelRegistry(Settings(), download=False).checker() is None
+
+
+# No two stretches alike, so a premise is found at one place in it.
+SOURCE = " ".join(f"Im Jahr {1900 + i} bellte der Hund {i} Mal im Garten." for i in range(20))
+
+
+def test_a_short_source_is_the_whole_premise(nli_models):
+    checker = checker_for(nli_models["first"])
+    short = "Der Hund bellt. Die Katze schläft."
+    assert checker.premise_window(short, [[0, 15]], "Ein Hund bellt.") == short
+
+
+@pytest.mark.parametrize("span", [(0, 30), (200, 236), (len(SOURCE) - 38, len(SOURCE))])
+def test_a_long_source_gives_a_window_around_the_supporting_span_that_fits(nli_models, span):
+    checker = checker_for(nli_models["first"])
+    hypothesis = "Schnee fällt."
+    premise = checker.premise_window(SOURCE, [list(span)], hypothesis)
+    start = SOURCE.index(premise)
+    assert premise != SOURCE and start <= span[0] and start + len(premise) >= span[1]
+    tokens = checker.tokenizer(premise, hypothesis)["input_ids"]
+    assert checker.window - 8 <= len(tokens) <= checker.window  # filled, not overfilled
+
+
+def test_an_unsupported_sentence_gets_the_opening_of_a_long_source(nli_models):
+    checker = checker_for(nli_models["first"])
+    premise = checker.premise_window(SOURCE, [], "Etwas ganz anderes.")
+    assert SOURCE.startswith(premise) and len(premise) < len(SOURCE)
+
+
+@pytest.mark.parametrize("first, last, room, total, expected", [
+    (10, 12, 7, 100, (8, 14)),    # evenly on both sides
+    (1, 2, 8, 100, (0, 7)),       # the start is near: the rest goes right
+    (95, 98, 10, 100, (90, 99)),  # the end is near: the rest goes left
+    (10, 40, 5, 100, (10, 14)),   # the span alone is too long: its opening
+    (0, 3, 50, 10, (0, 9)),       # everything fits
+])
+def test_widen(first, last, room, total, expected):
+    assert widen(first, last, room, total) == expected
+
+
+class RecordingChecker:
+    """A ``Checker`` without a window: records what it was asked."""
+
+    name = "recording"
+
+    def __init__(self):
+        self.calls = []
+
+    def score(self, premises, hypotheses):
+        self.calls.append((premises, hypotheses))
+        return [0.9 if "Hund" in h else 0.1 for h in hypotheses]
+
+
+def test_entailment_scores_asks_once_with_the_supporting_spans_as_premises():
+    source = "Der Hund bellt. Die Katze schläft. Es schneit."
+    sentences = [{"text": "Ein Hund bellt.", "sources": [[0, 15]]},
+                 {"text": "Katze und Schnee.", "sources": [[16, 34], [35, 46]]},
+                 {"text": "Niemand weiß es.", "sources": []}]
+    checker = RecordingChecker()
+    scores = entailment_scores(checker, source, sentences)
+    assert scores == [0.9, 0.1, 0.1]
+    [(premises, hypotheses)] = checker.calls
+    assert premises == ["Der Hund bellt.", "Die Katze schläft. Es schneit.", source]
+    assert hypotheses == [s["text"] for s in sentences]
+
+
+def test_entailment_check_names_the_sentences_below_the_threshold():
+    assert entailment_check([0.9, 0.2, 0.5, 0.49]) == {
+        "ok": False, "threshold": 0.5, "sentences": [1, 3], "min": 0.2}
+    assert entailment_check([0.7])["ok"] is True
+    assert entailment_check([]) == {"ok": True, "threshold": 0.5, "sentences": [],
+                                    "min": None}
+
+
+def test_checker_from_a_config_file_and_off_again_with_a_flag(tmp_path):
+    from summarise.layers import ModelOptions, layered_settings
+
+    config = tmp_path / "c.toml"
+    config.write_text('[models]\nchecker = "./nli"\n', encoding="utf-8")
+    settings, origins = layered_settings(ModelOptions(config=config))
+    assert settings.checker == "./nli" and origins["checker"] == str(config)
+    settings, origins = layered_settings(ModelOptions(config=config, checker="none"))
+    assert settings.checker is None and origins["checker"] == "flag --checker"
+    settings, _ = layered_settings(ModelOptions())
+    assert settings.checker is None
+
+
+def test_a_run_without_checker_keeps_the_settings_hash_it_had_before_the_option():
+    """Outputs written before --checker existed stay up to date (no redo on upgrade)."""
+    from summarise.output import settings_hash
+
+    manifest = Settings().manifest()
+    assert manifest["checker"] is None
+    before = {key: value for key, value in manifest.items() if key != "checker"}
+    assert settings_hash(manifest) == settings_hash(before)
+    assert settings_hash(Settings(checker="./nli").manifest()) != settings_hash(before)
