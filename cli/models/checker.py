@@ -7,6 +7,12 @@ reads a premise and a hypothesis and says whether the first entails the second, 
 catches what word overlap cannot, at the price of one encoder pass per summary sentence.
 It is off unless ``--checker`` names a model.
 
+The premise of a summary sentence is chosen by ``summarise.checks.annotate``: the source
+sentences grounding found supporting it, joined (the whole source when it found none).
+That is the shape XNLI-trained models learnt from (a sentence or short paragraph as
+premise), and supporting sentences almost always fit the window (512 tokens for
+mDeBERTa); a longer premise is read up to the window (``NliChecker._encode``).
+
 Supported: sequence-classification NLI models whose ``config.json`` names an
 ``entailment`` class in ``id2label``, such as the multilingual XNLI-trained
 ``MoritzLaurer/mDeBERTa-v3-base-xnli-multilingual-nli-2mil7`` (MIT; main holds
@@ -25,19 +31,12 @@ guessing it would score with the wrong sign; such a model is refused before it l
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
 from typing import Protocol
 
 from ..errors import UsageError
 
 CHECKER_FLAG = "--checker"
 ENTAILMENT = "entailment"
-# A sentence whose entailment probability is below this fails the ``entailment`` check:
-# at 0.5 the model finds entailment at least as likely as every other class together.
-ENTAILMENT_THRESHOLD = 0.5
-# Special tokens around a premise-hypothesis pair ([CLS] premise [SEP] hypothesis [SEP]).
-PAIR_SPECIAL_TOKENS = 3
 # A tokenizer's model_max_length when its folder sets none (transformers' "very large").
 NO_LIMIT = 10**6
 
@@ -124,7 +123,6 @@ class NliChecker:
         self.entailment = entailment_index(loaded.config.id2label,
                                            f"{CHECKER_FLAG} {self.name}")
         self.window = input_window(loaded.config, self.tokenizer)
-        self._offsets_of: tuple[str, list[tuple[int, int]]] | None = None
 
     def score(self, premises: list[str], hypotheses: list[str]) -> list[float]:
         import torch
@@ -148,43 +146,12 @@ class NliChecker:
         return scores
 
     def _encode(self, premises: list[str], hypotheses: list[str], **options):
-        """Pairs cut to the window, the premise first ("longest_first" shortens the longer
-        side, which is the premise unless a summary sentence alone fills the window)."""
+        """Pairs cut to the window: "longest_first" takes tokens off the end of the longer
+        side, which is the premise unless a summary sentence alone fills the window, so a
+        premise longer than the window (the whole source, for a sentence grounding found
+        no support for) is read as its opening window."""
         return self.tokenizer(premises, hypotheses, truncation="longest_first",
                               max_length=self.window, **options)
-
-    def premise_window(self, source: str, spans: Sequence[Sequence[int]],
-                       hypothesis: str) -> str:
-        """The premise for one summary sentence: the whole source when it fits the window
-        beside the sentence; else the stretch of source from its first supporting span
-        to its last, widened evenly on both sides to the window (the source's opening
-        when nothing supports it). An NLI model reads one window, and the text around
-        the supporting sentences carries what they refer to (names, dates)."""
-        offsets = self._token_offsets(source)
-        room = self.window - PAIR_SPECIAL_TOKENS - len(
-            self.tokenizer(hypothesis, add_special_tokens=False)["input_ids"])
-        if len(offsets) <= room:
-            return source
-        room = max(room, 1)
-        starts = [start for start, _ in offsets]
-        ends = [end for _, end in offsets]
-        if spans:
-            first = min(bisect_right(ends, min(start for start, _ in spans)),
-                        len(offsets) - 1)
-            last = max(bisect_left(starts, max(end for _, end in spans)) - 1, first)
-        else:
-            first = last = 0
-        first, last = widen(first, last, room, len(offsets))
-        return whole_words(source, offsets[first][0], offsets[last][1])
-
-    def _token_offsets(self, source: str) -> list[tuple[int, int]]:
-        """Character spans of the source's tokens, kept for the last source (a summary's
-        sentences all share it)."""
-        if self._offsets_of is None or self._offsets_of[0] != source:
-            encoded = self.tokenizer(source, add_special_tokens=False,
-                                     return_offsets_mapping=True)
-            self._offsets_of = (source, [tuple(pair) for pair in encoded["offset_mapping"]])
-        return self._offsets_of[1]
 
     def manifest(self) -> dict:
         """What run.json records of the checker beside its files."""
@@ -201,54 +168,3 @@ def input_window(config, tokenizer) -> int:
     if positions:
         limits.append(int(positions))
     return min(limits) if limits else 512
-
-
-def widen(first: int, last: int, room: int, total: int) -> tuple[int, int]:
-    """Token range ``first..last`` grown evenly on both sides (more on one side where the
-    other reaches the edge) to ``room`` tokens, or cut to its first ``room``."""
-    if last - first + 1 >= room:
-        return first, first + room - 1
-    extra = room - (last - first + 1)
-    left = min(first, extra // 2)
-    right = min(total - 1 - last, extra - left)
-    left = min(first, extra - right)
-    return first - left, last + right
-
-
-def whole_words(text: str, start: int, end: int) -> str:
-    """``text[start:end]`` without the pieces of words cut at either end: a word cut in
-    two tokenizes into other, often more, tokens than its piece did inside the whole, and
-    the window would no longer fit."""
-    if end < len(text) and not text[end].isspace() and not text[end - 1].isspace():
-        cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
-        end = cut if cut > start else end
-    if start > 0 and not text[start - 1].isspace() and not text[start].isspace():
-        space = [i for i in (text.find(" ", start, end), text.find("\n", start, end)) if i >= 0]
-        start = min(space) if space else start
-    return text[start:end]
-
-
-def entailment_scores(checker: Checker, source: str, sentences: Sequence[dict]) -> list[float]:
-    """Per summary sentence (``{"text", "sources": [[start, end], ...]}`` as
-    ``summarise.checks`` grounds it), the checker's entailment probability, all sentences
-    in one ``score`` call. The premise is ``premise_window`` where the checker has one,
-    else the sentence's supporting source spans joined (the whole source when none)."""
-    hypotheses = [sentence["text"] for sentence in sentences]
-    window = getattr(checker, "premise_window", None)
-    premises = []
-    for sentence in sentences:
-        spans = sentence.get("sources") or []
-        if window is not None:
-            premises.append(window(source, spans, sentence["text"]))
-        else:
-            premises.append(" ".join(source[a:b] for a, b in spans) if spans else source)
-    return checker.score(premises, hypotheses)
-
-
-def entailment_check(scores: Sequence[float],
-                     threshold: float = ENTAILMENT_THRESHOLD) -> dict:
-    """The ``entailment`` check of a summary: ok when every sentence's probability reaches
-    ``threshold``; the sentences (indices) below it."""
-    low = [index for index, value in enumerate(scores) if value < threshold]
-    return {"ok": not low, "threshold": threshold, "sentences": low,
-            "min": round(min(scores), 4) if scores else None}
