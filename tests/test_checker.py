@@ -190,3 +190,29 @@ def test_a_run_without_checker_keeps_the_settings_hash_it_had_before_the_option(
     before = {key: value for key, value in manifest.items() if key != "checker"}
     assert settings_hash(manifest) == settings_hash(before)
     assert settings_hash(Settings(checker="./nli").manifest()) != settings_hash(before)
+
+
+def test_annotate_with_the_checker_adds_each_sentences_entailment(nli_models):
+    """The whole path: summarise.checks grounds the summary, the loaded NLI checker
+    scores each sentence against its supporting source sentences in one batched call."""
+    from summarise.checks import annotate
+
+    source = ("Der Hund bellt laut im Garten. Die Katze schläft auf dem Sofa. "
+              "Im Winter fällt viel Schnee in den Bergen.")
+    summary = "Die Katze schläft auf dem Sofa. Im Winter fällt viel Schnee."
+    checker = checker_for(nli_models["last"])
+    calls = []
+    score = checker.score
+    checker.score = lambda p, h: calls.append((p, h)) or score(p, h)
+    annotation = annotate(summary, source, lang="de", source_lang="de",
+                          checker=checker).to_dict()
+    sentences = annotation["sentences"]
+    [(premises, hypotheses)] = calls
+    assert hypotheses == [s["text"] for s in sentences] and len(sentences) == 2
+    assert premises == [" ".join(source[a:b] for a, b in s["sources"]) for s in sentences]
+    assert premises[0] == "Die Katze schläft auf dem Sofa."
+    reference = reference_probabilities(nli_models["last"], premises, hypotheses)
+    assert [s["entailment"] for s in sentences] == pytest.approx(
+        [row[2] for row in reference], abs=1e-4)
+    check = annotation["checks"]["entailment"]
+    assert check["ok"] == all(s["entailment"] >= check["threshold"] for s in sentences)
