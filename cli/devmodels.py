@@ -41,6 +41,8 @@ class Size:
 TINY = Size()
 MT5_SMALL_FULL = Size(d_model=512, ff=1024, layers=8, heads=6, vocab=250112, head_dim=64)
 OPUS_MT_FULL = Size(d_model=512, ff=2048, layers=6, heads=8, vocab=58101)
+# MoritzLaurer/mDeBERTa-v3-base-xnli-multilingual-nli-2mil7's config.json (its --checker cost)
+MDEBERTA_BASE_FULL = Size(d_model=768, ff=3072, layers=12, heads=12, vocab=250124)
 
 
 def train_spm(corpus: Path, out_file: Path, vocab: int, user_symbols: tuple[str, ...] = (),
