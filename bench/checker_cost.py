@@ -160,6 +160,7 @@ def main(argv=None) -> int:
                        "summarize: ")
     log(f"{len(records)} articles; timing the checker")
     checked = time_checker(checker, records)
+    log(f"checker: {checked['sentences']} sentences in {checked['seconds']:.2f} s")
     log("timing the summariser (one medium summary per article, in its language)")
     summarising = time_summariser(summariser, records)
     per_sentence = checked["seconds"] / max(checked["sentences"], 1)
