@@ -35,8 +35,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -58,21 +56,9 @@ def build_models(cache: Path) -> dict[str, Path]:
 
     key = hashlib.sha256(repr((MODELS_VERSION, dm.MDEBERTA_BASE_FULL, dm.MT5_SMALL_FULL,
                                CORPUS.stat().st_size)).encode()).hexdigest()[:10]
-    folder = cache / f"checker-{key}"
-    plan = {"checker": (dm.build_nli, dm.MDEBERTA_BASE_FULL),
-            "summariser": (dm.build_mt5, dm.MT5_SMALL_FULL)}
-    paths = {}
-    for name, (build, size) in plan.items():
-        path = folder / name
-        if not (path / "config.json").is_file():
-            log(f"building a random {name} of the real size into {path} (once)")
-            work = folder / f".{name}-building"
-            shutil.rmtree(work, ignore_errors=True)
-            build(work, CORPUS, size)
-            shutil.rmtree(path, ignore_errors=True)
-            os.replace(work, path)
-        paths[name] = path
-    return paths
+    plan = {"checker": (dm.build_nli, dm.MDEBERTA_BASE_FULL, 0),
+            "summariser": (dm.build_mt5, dm.MT5_SMALL_FULL, 0)}
+    return dm.build_once(cache / f"checker-{key}", plan, CORPUS, log)
 
 
 def articles(count: int, tokenizer, window: int, prefix: str) -> list[dict]:

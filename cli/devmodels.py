@@ -337,6 +337,26 @@ def build_nli(out: Path, corpus: Path, size: Size = TINY, seed: int = 0,
     return out
 
 
+def build_once(folder: Path, plan: dict, corpus: Path, say=print) -> dict[str, Path]:
+    """``plan`` ({name: (builder, size, seed)}) built into ``folder/name`` unless a
+    finished build is there (benchmarks build full-size models once, then reuse them); a
+    build goes to a side folder first, so an interrupted one is never taken as done."""
+    import os
+
+    paths = {}
+    for name, (build, size, seed) in plan.items():
+        path = folder / name
+        if not (path / "config.json").is_file():
+            say(f"building a random {name} model of the real size into {path} (once)")
+            work = folder / f".{name}-building"
+            shutil.rmtree(work, ignore_errors=True)
+            build(work, corpus, size, seed=seed)
+            shutil.rmtree(path, ignore_errors=True)
+            os.replace(work, path)
+        paths[name] = path
+    return paths
+
+
 # ---------------------------------------------------------------- command line
 
 BUILDERS = {"mt5": build_mt5, "marian-de-en": build_marian, "marian-en-de": build_marian,
