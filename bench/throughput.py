@@ -32,7 +32,6 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -74,22 +73,10 @@ def build_models(cache: Path) -> dict[str, Path]:
 
     key = hashlib.sha256(repr((MODELS_VERSION, dm.MT5_SMALL_FULL, dm.OPUS_MT_FULL,
                                CORPUS.stat().st_size)).encode()).hexdigest()[:10]
-    folder = cache / f"full-{key}"
     plan = {"summariser": (dm.build_mt5, dm.MT5_SMALL_FULL, 0),
             "de-en": (dm.build_marian, dm.OPUS_MT_FULL, 1),
             "en-de": (dm.build_marian, dm.OPUS_MT_FULL, 2)}
-    paths = {}
-    for name, (build, size, seed) in plan.items():
-        path = folder / name
-        if not (path / "config.json").is_file():
-            log(f"building a random {name} model of the real size into {path} (once)")
-            work = folder / f".{name}-building"
-            shutil.rmtree(work, ignore_errors=True)
-            build(work, CORPUS, size, seed=seed)
-            shutil.rmtree(path, ignore_errors=True)
-            os.replace(work, path)
-        paths[name] = path
-    return paths
+    return dm.build_once(cache / f"full-{key}", plan, CORPUS, log)
 
 
 def source_texts() -> tuple[list[str], str]:

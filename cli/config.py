@@ -83,6 +83,7 @@ class Settings:
     model_kind: str = "auto"  # --model-kind: auto, seq2seq, instruct or chat
     prompt: str | None = None  # --prompt NAME: a template shipped in summarise.prompts
     prompt_file: str | None = None  # --prompt-file PATH: the user's own template
+    checker: str | None = None  # --checker MODEL: an NLI model scoring summary sentences
 
     def __post_init__(self):
         if not isinstance(self.strategy, Strategy) and self.strategy in set(Strategy):
@@ -143,6 +144,12 @@ class Settings:
 
             data["prompt_sha256"] = template_fingerprint(self)
         return data
+
+
+def checker_setting(value: str) -> str | None:
+    """``--checker`` / ``[models] checker``: a model, or ``none`` (or empty) for no checker,
+    so that a flag can turn off one a config file asks for."""
+    return None if value.strip().lower() in ("", "none") else value
 
 
 def parse_direction(direction: str) -> tuple[str, str]:
@@ -214,6 +221,8 @@ def apply_config(settings: Settings, data: dict, origin: Path | str = "config") 
     if "translators" in models:
         settings = replace(settings, translators={**settings.translators,
                                                   **models["translators"]})
+    if "checker" in models:  # "" or "none" turns off a checker an earlier file set
+        settings = replace(settings, checker=checker_setting(models["checker"]))
     presets = dict(settings.presets)
     for name, spec in data.get("lengths", {}).items():
         presets[name] = LengthPreset(name, spec["words"], spec.get("sentences", 1))
@@ -234,7 +243,8 @@ def apply_config(settings: Settings, data: dict, origin: Path | str = "config") 
 
 # The Settings field each config key sets ([generation] keys set generation.KEY).
 FIELD_OF_KEY = {("models", "summariser"): "summariser", ("models", "kind"): "model_kind",
-                ("models", "translators"): "translators", ("run", "langs"): "langs",
+                ("models", "translators"): "translators", ("models", "checker"): "checker",
+                ("run", "langs"): "langs",
                 ("run", "lengths"): "lengths", ("run", "source_lang"): "source_lang",
                 ("run", "strategy"): "strategy", ("run", "prompt"): "prompt",
                 ("run", "prompt_file"): "prompt_file"}

@@ -38,7 +38,7 @@ class Key:
 
 SCHEMA: dict[str, dict[str, Key]] = {
     "models": {"summariser": Key(str), "kind": Key(str, MODEL_KINDS),
-               "translators": Key(dict)},
+               "translators": Key(dict), "checker": Key(str)},
     "generation": {"beams": Key(int, min=1), "no_repeat_ngram_size": Key(int, min=0),
                    "repetition_penalty": Key(float),
                    "batch_size": Key(int, min=1), "device": Key(str),

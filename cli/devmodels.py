@@ -2,7 +2,7 @@
 
 Tests, benchmarks and offline demos cannot download weights, so they build their
 own: a SentencePiece tokenizer trained on local text plus a model of the real
-architecture (mT5, Marian, BART, Qwen2) from a config.  The weights are random, so
+architecture (mT5, Marian, BART, Qwen2, mDeBERTa NLI) from a config.  The weights are random, so
 the text they write is gibberish: use them to test mechanics, never quality.
 
 A development tool, not part of the summarising library: it ships in the package only
@@ -41,6 +41,8 @@ class Size:
 TINY = Size()
 MT5_SMALL_FULL = Size(d_model=512, ff=1024, layers=8, heads=6, vocab=250112, head_dim=64)
 OPUS_MT_FULL = Size(d_model=512, ff=2048, layers=6, heads=8, vocab=58101)
+# MoritzLaurer/mDeBERTa-v3-base-xnli-multilingual-nli-2mil7's config.json (its --checker cost)
+MDEBERTA_BASE_FULL = Size(d_model=768, ff=3072, layers=12, heads=12, vocab=250124)
 
 
 def train_spm(corpus: Path, out_file: Path, vocab: int, user_symbols: tuple[str, ...] = (),
@@ -285,10 +287,80 @@ def build_qwen2(out: Path, corpus: Path, size: Size = TINY, seed: int = 0) -> Pa
     return out
 
 
+NLI_LABELS = ("entailment", "neutral", "contradiction")  # mDeBERTa-xnli's order
+
+
+def _deberta_tokenizer(corpus: Path, size: Size, work: Path):
+    """A SentencePiece tokenizer with DeBERTa-v3's special tokens and ids ([PAD] 0, [CLS]
+    1, [SEP] 2, [UNK] 3, then [MASK]), saved as mDeBERTa ships it (spm.model)."""
+    import sentencepiece as spm
+    from transformers import DebertaV2Tokenizer
+
+    spm.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(work / "spm"), vocab_size=min(size.vocab, 8000),
+        model_type="unigram", character_coverage=1.0, pad_id=0, pad_piece="[PAD]",
+        bos_id=1, bos_piece="[CLS]", eos_id=2, eos_piece="[SEP]", unk_id=3,
+        unk_piece="[UNK]", user_defined_symbols=["[MASK]"], hard_vocab_limit=False,
+        minloglevel=2)
+    (work / "spm.vocab").unlink(missing_ok=True)
+    tokenizer = DebertaV2Tokenizer.from_pretrained(str(work))
+    tokenizer.model_max_length = size.max_positions
+    return tokenizer
+
+
+def build_nli(out: Path, corpus: Path, size: Size = TINY, seed: int = 0,
+              labels: tuple[str, ...] = NLI_LABELS) -> Path:
+    """A random NLI classifier of mDeBERTa-v3's architecture (DebertaV2ForSequenceClassification,
+    relative attention, no token types) whose classes are ``labels`` in that order, for
+    ``--checker``. Its scores are random: for the checker's mechanics only."""
+    import torch
+    from transformers import DebertaV2Config, DebertaV2ForSequenceClassification
+
+    torch.manual_seed(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        tokenizer = _deberta_tokenizer(corpus, size, Path(tmp))
+        config = DebertaV2Config(
+            vocab_size=max(size.vocab, len(tokenizer)), hidden_size=size.d_model,
+            num_hidden_layers=size.layers, num_attention_heads=size.heads,
+            intermediate_size=size.ff, max_position_embeddings=size.max_positions,
+            relative_attention=True, position_buckets=256, norm_rel_ebd="layer_norm",
+            share_att_key=True, pos_att_type=["p2c", "c2p"], position_biased_input=False,
+            type_vocab_size=0, pad_token_id=0, layer_norm_eps=1e-7, pooler_dropout=0,
+            pooler_hidden_size=size.d_model, num_labels=len(labels),
+            id2label=dict(enumerate(labels)),
+            label2id={label: index for index, label in enumerate(labels)})
+        config.architectures = ["DebertaV2ForSequenceClassification"]
+        model = DebertaV2ForSequenceClassification(config).eval()
+        model.save_pretrained(out)
+        tokenizer.save_pretrained(out)
+        shutil.copy(Path(tmp) / "spm.model", Path(out) / "spm.model")
+    return out
+
+
+def build_once(folder: Path, plan: dict, corpus: Path, say=print) -> dict[str, Path]:
+    """``plan`` ({name: (builder, size, seed)}) built into ``folder/name`` unless a
+    finished build is there (benchmarks build full-size models once, then reuse them); a
+    build goes to a side folder first, so an interrupted one is never taken as done."""
+    import os
+
+    paths = {}
+    for name, (build, size, seed) in plan.items():
+        path = folder / name
+        if not (path / "config.json").is_file():
+            say(f"building a random {name} model of the real size into {path} (once)")
+            work = folder / f".{name}-building"
+            shutil.rmtree(work, ignore_errors=True)
+            build(work, corpus, size, seed=seed)
+            shutil.rmtree(path, ignore_errors=True)
+            os.replace(work, path)
+        paths[name] = path
+    return paths
+
+
 # ---------------------------------------------------------------- command line
 
 BUILDERS = {"mt5": build_mt5, "marian-de-en": build_marian, "marian-en-de": build_marian,
-            "bart": build_bart, "qwen2": build_qwen2}
+            "bart": build_bart, "qwen2": build_qwen2, "nli": build_nli}
 
 
 def _parser():

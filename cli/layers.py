@@ -16,6 +16,7 @@ from .config import (
     Settings,
     apply_config,
     apply_preset,
+    checker_setting,
     config_files,
     parse_translator_options,
     read_config_file,
@@ -46,6 +47,7 @@ class ModelOptions:
     backend: str | None = None
     quantize: str | None = None
     allow_pickle: bool = False
+    checker: str | None = None
     lang: tuple[str, ...] = ()
     length: tuple[str, ...] = ()
     source_lang: str | None = None
@@ -84,6 +86,8 @@ class ModelOptions:
             out["prompt_file"], out["prompt"] = str(self.prompt_file), None
         if self.model_kind:
             out["model_kind"] = self.model_kind
+        if self.checker is not None:
+            out["checker"] = checker_setting(self.checker)
         for key in ("device", "dtype", "batch_size", "beams", "threads", "backend",
                     "quantize"):
             value = getattr(self, key)

@@ -28,6 +28,11 @@ TranslatorOpt = Annotated[list[str] | None, typer.Option(
     "--translator", "-t", metavar="SRC-TGT=MODEL",
     help="Translator per direction, e.g. de-en=Helsinki-NLP/opus-mt-de-en; repeat.",
     show_default=False)]
+CheckerOpt = Annotated[str | None, typer.Option(
+    "--checker", metavar="MODEL",
+    help="NLI model (hub id or folder) that adds an entailment score per summary sentence, "
+    "e.g. MoritzLaurer/mDeBERTa-v3-base-xnli-multilingual-nli-2mil7; one more model pass "
+    "per sentence. none: off. [default: off]", show_default=False)]
 SourceLang = Annotated[str | None, typer.Option(
     "--source-lang", metavar="LANG",
     help="Language of the inputs: auto (detect per document), de or en. [default: auto]",
@@ -141,7 +146,7 @@ MODEL_FLAGS = {
     "device": (Device, None), "dtype": (Dtype, None), "batch_size": (BatchSize, None),
     "beams": (Beams, None), "threads": (Threads, None), "backend": (Backend, None),
     "quantize": (Quantize, None), "config": (ConfigFile, None),
-    "allow_pickle": (AllowPickle, False),
+    "allow_pickle": (AllowPickle, False), "checker": (CheckerOpt, None),
 }
 # Where the work runs (run, eval); read with ``job.executor_from_params``.
 EXECUTOR_FLAGS = {

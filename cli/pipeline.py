@@ -92,7 +92,6 @@ class Pipeline:
         self.presets = [self.settings.presets[name] for name in self.settings.lengths]
         self.on_chunks = on_chunks
         self.on_phase = on_phase
-        self.checker = None  # a model-based entailment scorer for the checks (--checker)
         self._plans: dict[str, Plan] = dict(plans or {})
 
     def detect(self, document: Document, found: Detection | None = None) -> tuple[str, float]:
@@ -198,7 +197,7 @@ class Pipeline:
         for i, text in enumerate(texts):  # each grounded in its whole text, map-reduce or not
             summaries = [summary for lang in plan.langs for summary in kept[lang][i]]
             annotate_summaries(summaries, [o for lang in plan.langs for o in origins[lang][i]],
-                               text, plan.source_lang, checker=self.checker)
+                               text, plan.source_lang, checker=self.models.checker())
             produced.append(summaries)
         return produced
 

@@ -44,6 +44,8 @@ def preflight(settings, registry, plans: list[Plan], out: Path | None = None,
     problems += _lines(lambda: check_prompt(settings, plans))
     kinds: list[ModelKind] = []
     problems += _lines(lambda: kinds.append(registry.summariser_kind(plans)))
+    if settings.checker:
+        problems += _lines(registry.check_checker)
     missing = {d: _lines(lambda d=d: _resolve_translator(registry, d))
                for d in directions(plans)}
     missing = {d: lines for d, lines in missing.items() if lines}

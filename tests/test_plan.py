@@ -55,6 +55,9 @@ class Recorder:
 
         return Recording()
 
+    def checker(self):
+        return None
+
     def translator(self, src, tgt):
         model = self.registry.translator(src, tgt)
         calls = self.calls

@@ -14,10 +14,11 @@ from ..isolation import is_out_of_memory
 from ..lengths import MODEL_STOPS, LengthPolicy
 from ..modelkind import ModelKind
 from .base import Generated, Summariser, Translator
+from .checker import CHECKER_FLAG, Checker
 from .hub import SUMMARISER_FLAG, ModelRef, resolve, with_value
 from .modelfiles import check_files, check_translator_role
 
-__all__ = ["Generated", "ModelRegistry", "Models", "Summariser", "Translator"]
+__all__ = ["Checker", "Generated", "ModelRegistry", "Models", "Summariser", "Translator"]
 
 # One model load at a time in this process, whichever registry or thread asks.
 # transformers' from_pretrained flips process-wide switches for the time of a load (weight
@@ -50,6 +51,9 @@ class Models(Protocol):
 
     def manifest(self) -> dict:
         """Per loaded model: its files and how it ran (run.json)."""
+
+    def checker(self) -> Checker | None:
+        """The ``--checker`` model that scores each summary sentence, or None."""
 
 
 def summariser_for(loaded, settings: Settings, kind: ModelKind,
@@ -88,6 +92,7 @@ class ModelRegistry:
         self._summariser: Summariser | None = None
         self._kind: ModelKind | None = None
         self._translators: dict[str, Translator] = {}
+        self._checker: Checker | None = None
 
     def ref(self, name: str) -> ModelRef:
         if name not in self._refs:
@@ -99,6 +104,8 @@ class ModelRegistry:
         """How the user sets this model: ``--summariser`` or ``--translator de-en=``."""
         if name == self.settings.summariser:
             return "--summariser"
+        if name == self.settings.checker:
+            return CHECKER_FLAG
         directions = [d for d, model in self.settings.translators.items() if model == name]
         return f"--translator {directions[0]}=" if directions else "--summariser"
 
@@ -135,6 +142,14 @@ class ModelRegistry:
         name = self.translator_name(src, tgt)
         label = with_value(f"--translator {src}-{tgt}=", name)
         check_translator_role(check_files(self.ref(name).path, label), label)
+
+    def check_checker(self) -> None:
+        """The ``--checker`` model is there, readable and an NLI classifier with an
+        entailment class (no weights loaded)."""
+        from .checker import check_checker_role
+
+        label = with_value(CHECKER_FLAG, self.settings.checker)
+        check_checker_role(check_files(self.ref(self.settings.checker).path, label), label)
 
     def prefetch(self, names: list[str]) -> None:
         """Load ``names`` in a background thread, one after the other, so that importing
@@ -225,14 +240,15 @@ class ModelRegistry:
         torch.set_grad_enabled(False)
         return loaded
 
-    def _load_now(self, name: str):
+    def _load_now(self, name: str, read=None):
         """Load ``name``; a failure that is the model's, not the run's, becomes one
         ``UsageError`` naming the flag that chose it, so that it ends the run instead of
-        failing every document (``isolation`` retries only what is no ``SummariseError``)."""
+        failing every document (``isolation`` retries only what is no ``SummariseError``).
+        ``read``: how to load it, where the backend's engine is not the way (the checker)."""
         if name not in self._loaded:
             try:
                 with _ONE_LOAD_AT_A_TIME:
-                    self._loaded[name] = self._read_model(name)
+                    self._loaded[name] = read() if read else self._read_model(name)
             except (SummariseError, KeyboardInterrupt):
                 raise
             except Exception as exc:
@@ -268,6 +284,22 @@ class ModelRegistry:
                 self._load(name), self.settings.generation, self.lengths)
         return self._translators[name]
 
+    def checker(self) -> Checker | None:
+        """The ``--checker`` NLI model, loaded at its first use (torch, on the run's
+        device, dtype and threads, whatever ``--backend`` runs the summariser); None when
+        no checker was asked for."""
+        name = self.settings.checker
+        if not name:
+            return None
+        if self._checker is None:
+            from .checker import NliChecker, load_checker
+
+            self.check_checker()
+            loaded = self._load_now(name, read=lambda: load_checker(self.ref(name),
+                                                                    self.settings))
+            self._checker = NliChecker(loaded, self.settings.generation.batch_size)
+        return self._checker
+
     def loaded_names(self) -> list[str]:
         return list(self._loaded)
 
@@ -280,4 +312,6 @@ class ModelRegistry:
             if model is not None and model.name in out and hasattr(model, "profile"):
                 window = getattr(model, "max_input_tokens", None) or model.window
                 out[model.name].update(used(model.profile, model.generation, window))
+        if self._checker is not None and self._checker.name in out:
+            out[self._checker.name].update(self._checker.manifest())
         return out
