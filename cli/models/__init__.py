@@ -31,7 +31,10 @@ def summariser_for(loaded, settings: Settings) -> Summariser:
     ``--model-kind``), once the backend has said it runs that kind."""
     from .kinds import check_backend_runs, kind_of
 
-    kind = kind_of(loaded.ref.name, loaded.ref.path, settings.model_kind)
+    if getattr(loaded, "remote", False):  # a served model: prompted as a chat model
+        kind = "chat"
+    else:
+        kind = kind_of(loaded.ref.name, loaded.ref.path, settings.model_kind)
     check_backend_runs(kind, settings, loaded.ref.name)
     return _engine(settings).summariser(loaded, settings, kind)
 
@@ -56,7 +59,14 @@ class ModelRegistry:
         self._summariser: Summariser | None = None
         self._translators: dict[str, Translator] = {}
 
+    def served(self, name: str) -> bool:
+        """True for the summariser of a server backend (``--backend openai``)."""
+        return (name == self.settings.summariser
+                and backend_named(self.settings.generation.backend).remote)
+
     def ref(self, name: str) -> ModelRef:
+        if name not in self._refs and self.served(name):
+            self._refs[name] = _engine(self.settings).server_ref(name, self.settings)
         if name not in self._refs:
             self._refs[name] = resolve(name, self.settings.allow_pickle, self.download,
                                        self.flag_for(name), self.notify)
@@ -84,6 +94,10 @@ class ModelRegistry:
         from .kinds import check_fits, kind_of
 
         name = self.settings.summariser
+        if self.served(name):  # the server answers and serves it (no files here)
+            kind = _engine(self.settings).check_summariser(self.settings)
+            check_fits(kind, self.settings, name)
+            return kind
         path = self.ref(name).path
         check_files(path, with_value(SUMMARISER_FLAG, name))
         kind = kind_of(name, path, self.settings.model_kind)
@@ -176,6 +190,8 @@ class ModelRegistry:
             loaded = future.result()
         except CancelledError:  # dropped from the queue before it started
             return self._load_now(name)
+        if getattr(loaded, "remote", False):  # no torch in this process for it
+            return loaded
         # torch's thread count and grad mode are per thread: the thread that runs the
         # model gets the settings that loading gave the prefetch thread.
         import torch
@@ -212,7 +228,8 @@ class ModelRegistry:
     def _read_model(self, name: str):
         from .runtime import set_threads
 
-        set_threads(self.settings.generation.threads)
+        if not self.served(name):
+            set_threads(self.settings.generation.threads)
         return _engine(self.settings).load_model(self.ref(name), self.settings, self.notify)
 
     def summariser(self) -> Summariser:
