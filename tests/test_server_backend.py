@@ -13,11 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from openai_fake import FakeServer
 from summarise.errors import DocumentError
 from summarise.openai_client import ServerClient, ServerGone, retry_after
 from summarise.serveropts import ServerOptions, public_url
-
-from tests.openai_fake import FakeServer
 
 GERMAN = ("Die Band wurde 1973 in Sydney gegründet. Sie spielte laute Rockmusik und gab viele "
           "Konzerte in Australien. Später wurde sie auf der ganzen Welt bekannt.")
