@@ -295,3 +295,23 @@ def test_summarise_then_translate_with_local_translators(cli, server, docs, tmp_
     routes = {s["lang"]: s["route"] for s in data["summaries"]}
     assert set(routes) == {"de", "en"} and routes["de"] != routes["en"]
     assert len(server.chats()) == 1  # the server summarised once; a local model translated
+
+
+def test_progress_says_requests_in_flight_and_tokens_per_second():
+    from summarise.config import Settings
+    from summarise.lengths import PRESETS
+    from summarise.models.openai_engine import connect, summariser
+
+    slow = FakeServer(delay=1.3)
+    try:
+        settings = Settings(summariser="tiny-chat", server=ServerOptions(
+            api_base=slow.url, concurrency=2, context_window=4096))
+        model = summariser(connect(settings), settings, "chat")
+        notes: list[str] = []
+        model.watch_progress(notes.append)
+        rows = model.summarise([GERMAN, GERMAN], "de", [PRESETS["short"]], out_lang="en")
+        assert [row[0].text for row in rows] == ["The band was founded. It played rock."] * 2
+        assert rows[0][0].tokens == 9  # the server's usage.completion_tokens
+        assert notes and notes[0].startswith("2 request(s) in flight, 0.0 tokens/s; 0 of 2")
+    finally:
+        slow.stop()

@@ -17,7 +17,8 @@ under the BPE vocabularies of current chat models); docs/servers.md says what th
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from ..config import Settings
@@ -157,6 +158,12 @@ class ServerSummariser:
         self.markers = CONTROL_MARKERS
         self.max_input_tokens = max(64, loaded.window - self.answer_room(settings))
         self._overhead: int | None = None
+        self._note: Callable[[str], None] | None = None
+
+    def watch_progress(self, note: Callable[[str], None]) -> None:
+        """Say on the progress line, while a batch's requests run, how many are in
+        flight and how fast the server writes."""
+        self._note = note
 
     def answer_room(self, settings: Settings) -> int:
         """Tokens kept in the window for the longest answer the run asks for."""
@@ -184,11 +191,25 @@ class ServerSummariser:
         try:
             futures = [(i, j, pool.submit(self.client.chat, payload))
                        for i, j, payload in jobs]
+            self._wait([future for _, _, future in futures])
             for i, j, future in futures:
                 rows[i][j] = self.generated(future.result(), ratio, presets[j])
         finally:  # a failed request, or Ctrl-C: send no more of this batch's requests
             pool.shutdown(wait=True, cancel_futures=True)
         return rows
+
+    def _wait(self, futures: list) -> None:
+        """Until every request is answered or one has failed, the progress line says
+        ``status()`` each second."""
+        pending = futures
+        while pending:
+            done, pending = wait(pending, timeout=1.0, return_when=FIRST_EXCEPTION)
+            if any(f.exception() for f in done):
+                return
+            if self._note:
+                answered = len(futures) - len(pending)
+                self._note(f"{self.status()}; {answered} of {len(futures)} requests "
+                           "of this batch answered")
 
     def payload(self, text: str, lang: str, out_lang: str, preset: LengthPreset,
                 ratio: float) -> dict:
