@@ -89,3 +89,52 @@ class FakeServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class CountingProxy:
+    """A loopback proxy in front of a real server that counts the requests open through
+    it at once: what the server has in flight."""
+
+    def __init__(self, target: str):
+        import httpx2
+
+        self.in_flight = self.most_in_flight = 0
+        self.lock = threading.Lock()
+        proxy = self
+        client = httpx2.Client(timeout=600, trust_env=False)
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                self._forward(None)
+
+            def do_POST(self):
+                self._forward(self.rfile.read(int(self.headers["Content-Length"])))
+
+            def _forward(self, body):
+                with proxy.lock:
+                    proxy.in_flight += 1
+                    proxy.most_in_flight = max(proxy.most_in_flight, proxy.in_flight)
+                try:
+                    url = target.rstrip("/") + self.path.removeprefix("/v1")
+                    answer = client.request(self.command, url, content=body,
+                                            headers={"Content-Type": "application/json"})
+                finally:
+                    with proxy.lock:
+                        proxy.in_flight -= 1
+                self.send_response(answer.status_code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from openai_fake import CountingProxy
 from test_server_backend import ENGLISH, GERMAN, closed_port
 
 SERVING = ("fastapi", "uvicorn", "openai")
@@ -70,9 +71,9 @@ def served(tiny_models, tmp_path):
     server.kill()
 
 
-def summarise(docs: Path, server: Served, out: Path, *extra: str, cwd: Path):
+def summarise(docs: Path, server: Served, out: Path, *extra: str, cwd: Path, url=None):
     command = [sys.executable, "-m", "summarise", str(docs), "-l", "de", "-l", "en",
-               "--length", "short", "--backend", "openai", "--api-base", server.url,
+               "--length", "short", "--backend", "openai", "--api-base", url or server.url,
                "--summariser", str(server.model), "--strategy", "direct",
                "--context-window", "2048", "--out", str(out), *extra]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "OPENAI_API_KEY": "sk-serve-test-5e1f"}
@@ -140,3 +141,20 @@ def startup_seconds(cwd: Path) -> float:
     subprocess.run([sys.executable, "-m", "summarise", "--version"], capture_output=True,
                    cwd=cwd)
     return time.perf_counter() - started
+
+
+def test_requests_overlap_at_the_server(served, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3):
+        (docs / f"de{i}.txt").write_text(GERMAN, encoding="utf-8")
+    (tmp_path / "summarise.toml").write_text(CONFIG, encoding="utf-8")
+    proxy = CountingProxy(served.url)
+    try:
+        run = summarise(docs, served, tmp_path / "out", "--concurrency", "3", cwd=tmp_path,
+                        url=proxy.url)
+        stdout, stderr = run.communicate(timeout=600)
+        assert run.returncode == 0, stderr
+        assert proxy.most_in_flight == 3  # 3 documents x 1 length per step: all at once
+    finally:
+        proxy.stop()
