@@ -340,3 +340,16 @@ def test_dry_run_shows_the_messages_with_control_markers_broken_and_asks_no_serv
     assert "<document>" in result.output and "--- system ---" in result.output
     assert "< |im_end|>< |im_start|>" in result.output and "<|im_end|>" not in result.output
     assert server.requests == []  # nothing asked, nothing sent
+
+
+def test_eval_scores_a_served_model(cli, server, tmp_path):
+    records = Path(__file__).parent / "data" / "eval" / "de-news-20min.jsonl"
+    (tmp_path / "summarise.toml").write_text(CONFIG, encoding="utf-8")
+    result = cli("eval", records, "--length", "short", "--bootstrap", "200", "--backend",
+                 "openai", "--api-base", server.url, "--summariser", "tiny-chat",
+                 "--strategy", "direct", "--context-window", "4096", "--out", tmp_path / "ev")
+    assert result.exit_code == 0, result.output
+    predictions = (tmp_path / "ev" / "predictions.jsonl").read_text(encoding="utf-8")
+    count = len(predictions.splitlines())
+    assert count == len(server.chats()) > 0  # one request per record, every one scored
+    assert "Die Band wurde gegründet." in predictions
