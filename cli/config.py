@@ -139,7 +139,10 @@ class Settings:
     def manifest(self) -> dict:
         """The settings as plain JSON data, for run.json."""
         data = asdict(self)
-        data["server"] = self.server.recorded()  # the URL without credentials
+        if BACKENDS[self.generation.backend].remote:  # the URL without credentials
+            data["server"] = self.server.recorded()
+        else:  # a local run's run.json and settings hash stay what they were
+            del data["server"]
         data["presets"] = {k: {"words": v.words, "sentences": v.sentences}
                            for k, v in self.presets.items()}
         if self.prompt or self.prompt_file:  # an edited prompt file is a new setting

@@ -130,10 +130,13 @@ def test_recorded_url_has_no_credentials():
     url = "https://user:hunter2@api.example.com:8443/v1?api-key=abc123&deployment=x"
     shown = public_url(url)
     assert shown == "https://api.example.com:8443/v1?api-key=REDACTED&deployment=x"
-    from summarise.config import Settings
+    from summarise.config import Generation, Settings
 
-    manifest = Settings(server=ServerOptions(api_base=url)).manifest()
+    manifest = Settings(generation=Generation(backend="openai"),
+                        server=ServerOptions(api_base=url)).manifest()
+    assert manifest["server"]["api_base"] == shown
     assert "hunter2" not in json.dumps(manifest) and "abc123" not in json.dumps(manifest)
+    assert "server" not in Settings().manifest()  # a local run records no server
 
 
 # ---------------------------------------------------------------- the command

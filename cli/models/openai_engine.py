@@ -94,7 +94,7 @@ def server_ref(name: str, settings: Settings) -> ServerRef:
 def check_summariser(settings: Settings) -> str:
     """The server answers, serves ``--summariser`` and says (or is told) its context
     window: one quick GET of its model listing, before any model or document."""
-    connect(settings)
+    connect(settings).client.close()
     return KIND
 
 
