@@ -22,6 +22,8 @@ import os
 import random
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import httpx2 as httpx
@@ -196,6 +198,27 @@ class ServerClient:
                           prompt_tokens=usage.get("prompt_tokens"),
                           completion_tokens=usage.get("completion_tokens"),
                           system_fingerprint=fingerprint)
+
+    def ask_all(self, payloads: list[dict],
+                note: Callable[[str], None] | None = None) -> list[Completion]:
+        """Every payload's completion, in order, ``concurrency`` requests in flight at
+        once; the first request that fails raises, and no more are sent. ``note`` hears,
+        each second, the requests in flight and the tokens per second."""
+        pool = ThreadPoolExecutor(max_workers=self.options.concurrency,
+                                  thread_name_prefix="summarise-request")
+        try:
+            futures = [pool.submit(self.chat, payload) for payload in payloads]
+            pending = futures
+            while pending:
+                done, pending = wait(pending, timeout=1.0, return_when=FIRST_EXCEPTION)
+                if any(f.exception() for f in done):
+                    break
+                if note and pending:
+                    note(f"{self.status()}; {len(futures) - len(pending)} of {len(futures)} "
+                         "requests of this batch answered")
+            return [future.result() for future in futures]
+        finally:  # a failed request, or Ctrl-C: send no more of this batch's requests
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def status(self) -> str:
         """Requests in flight and tokens written per second, for the progress line."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from ..config import Settings
@@ -183,33 +182,10 @@ class ServerSummariser:
                   out_lang: str | None = None) -> list[list[Generated]]:
         out_lang = out_lang or lang
         ratio = tokens_per_word(self.tokenizer, out_lang)
-        jobs = [(i, j, self.payload(text, lang, out_lang, preset, ratio))
-                for i, text in enumerate(texts) for j, preset in enumerate(presets)]
-        rows: list[list[Generated | None]] = [[None] * len(presets) for _ in texts]
-        pool = ThreadPoolExecutor(max_workers=self.concurrency,
-                                  thread_name_prefix="summarise-request")
-        try:
-            futures = [(i, j, pool.submit(self.client.chat, payload))
-                       for i, j, payload in jobs]
-            self._wait([future for _, _, future in futures])
-            for i, j, future in futures:
-                rows[i][j] = self.generated(future.result(), ratio, presets[j])
-        finally:  # a failed request, or Ctrl-C: send no more of this batch's requests
-            pool.shutdown(wait=True, cancel_futures=True)
-        return rows
-
-    def _wait(self, futures: list) -> None:
-        """Until every request is answered or one has failed, the progress line says
-        ``status()`` each second."""
-        pending = futures
-        while pending:
-            done, pending = wait(pending, timeout=1.0, return_when=FIRST_EXCEPTION)
-            if any(f.exception() for f in done):
-                return
-            if self._note:
-                answered = len(futures) - len(pending)
-                self._note(f"{self.status()}; {answered} of {len(futures)} requests "
-                           "of this batch answered")
+        payloads = [self.payload(text, lang, out_lang, preset, ratio)
+                    for text in texts for preset in presets]
+        answers = iter(self.client.ask_all(payloads, self._note))
+        return [[self.generated(next(answers)) for _ in presets] for _ in texts]
 
     def payload(self, text: str, lang: str, out_lang: str, preset: LengthPreset,
                 ratio: float) -> dict:
@@ -220,7 +196,7 @@ class ServerSummariser:
         return {"model": self.name, "messages": prompt.messages(),
                 "max_tokens": spend.max_new_tokens, "temperature": 0}
 
-    def generated(self, completion, ratio: float, preset: LengthPreset) -> Generated:
+    def generated(self, completion) -> Generated:
         text = clean_chat_output(completion.text)
         tokens = completion.completion_tokens or estimate_tokens(completion.text)
         return Generated(text=text, tokens=int(tokens),
