@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
+# --translator de-en=server: the server's model (the summariser) translates too.
+SERVER_TRANSLATOR = "server"
 # A local server (vLLM, Ollama, llama.cpp, transformers serve) batches what arrives at
 # once; four requests in flight keep one busy without queueing a whole corpus on it.
 DEFAULT_CONCURRENCY = 4

@@ -356,3 +356,21 @@ def test_eval_scores_a_served_model(cli, server, tmp_path):
     count = len(predictions.splitlines())
     assert count == len(server.chats()) > 0  # one request per record, every one scored
     assert "Die Band wurde gegründet." in predictions
+
+
+def test_the_server_translates_too_with_the_translation_prompt(cli, server, docs, tmp_path):
+    result = cli(str(docs / "de0.txt"), "-l", "de", "-l", "en", "--length", "short",
+                 "--backend", "openai", "--api-base", server.url, "--summariser", "tiny-chat",
+                 "--context-window", "4096", "--strategy", "summarise-then-translate",
+                 "--translator", "de-en=server", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "de0.json").read_text(encoding="utf-8"))
+    texts = {s["lang"]: s["text"] for s in data["summaries"]}
+    assert texts == {"de": "Die Band wurde gegründet. Sie spielte Rock.",
+                     "en": "The band was founded. It played rock."}
+    summary, translation = [r["body"] for r in server.chats()]
+    asked = translation["messages"][-1]["content"]
+    assert translation["model"] == "tiny-chat"
+    assert asked.startswith("Translate the following German text into English.")
+    assert "<text>\nDie Band wurde gegründet. Sie spielte Rock.\n</text>" in asked
+    assert "<document>" in summary["messages"][-1]["content"]

@@ -10,6 +10,7 @@ from ..backends import backend_named
 from ..config import Settings
 from ..errors import SummariseError, UsageError
 from ..isolation import is_out_of_memory
+from ..serveropts import SERVER_TRANSLATOR
 from .base import Generated, Summariser, Translator
 from .hub import SUMMARISER_FLAG, ModelRef, resolve, with_value
 from .modelfiles import check_files, check_translator_role
@@ -60,8 +61,9 @@ class ModelRegistry:
         self._translators: dict[str, Translator] = {}
 
     def served(self, name: str) -> bool:
-        """True for the summariser of a server backend (``--backend openai``)."""
-        return (name == self.settings.summariser
+        """True for the summariser of a server backend (``--backend openai``), and for
+        ``--translator SRC-TGT=server`` there (the same model translates)."""
+        return (name in (self.settings.summariser, SERVER_TRANSLATOR)
                 and backend_named(self.settings.generation.backend).remote)
 
     def ref(self, name: str) -> ModelRef:
@@ -108,6 +110,8 @@ class ModelRegistry:
         """The translator for ``src``-``tgt`` is there, readable and a translation model
         (no weights loaded)."""
         name = self.translator_name(src, tgt)
+        if self.served(name):  # the server, checked with the summariser
+            return
         label = with_value(f"--translator {src}-{tgt}=", name)
         check_translator_role(check_files(self.ref(name).path, label), label)
 

@@ -62,13 +62,16 @@ def estimate_tokens(text: str) -> int:
 
 @dataclass(frozen=True)
 class ServerRef:
-    """A model named by its id on a server: no files here."""
+    """A model named by its id on a server: no files here. ``name`` is how the run names
+    it (the summariser's id, or ``server`` for ``--translator SRC-TGT=server``), ``model``
+    its id on the server."""
 
     name: str
     server: str | None  # the URL without credentials
+    model: str = ""
 
     def manifest(self) -> dict:
-        return {"name": self.name, "server": self.server}
+        return {"name": self.model or self.name, "server": self.server}
 
 
 class ServerModel:
@@ -87,7 +90,7 @@ class ServerModel:
 
 
 def server_ref(name: str, settings: Settings) -> ServerRef:
-    return ServerRef(name, public_url(settings.server.api_base))
+    return ServerRef(name, public_url(settings.server.api_base), settings.summariser)
 
 
 def check_summariser(settings: Settings) -> str:
@@ -113,7 +116,7 @@ def connect(settings: Settings, timeout: float | None = None) -> ServerModel:
         raise UsageError(f"--summariser {name}: the server at {client.url} does not say its "
                          "context window; pass --context-window TOKENS (the window the "
                          "server runs the model with)")
-    return ServerModel(ServerRef(name, client.url), client, window, source)
+    return ServerModel(ServerRef(name, client.url, name), client, window, source)
 
 
 def context_window(entry: dict, given: int | None) -> tuple[int | None, str]:
@@ -138,6 +141,10 @@ def summariser(loaded, settings: Settings, kind: str):
 
 
 def translator(loaded, generation):
+    if isinstance(loaded, ServerModel):  # --translator SRC-TGT=server
+        from .server_translation import ServerTranslator
+
+        return ServerTranslator(loaded, CONTROL_MARKERS, estimate_tokens)
     return torch_engine.translator(loaded, generation)
 
 
