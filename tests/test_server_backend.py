@@ -207,6 +207,8 @@ def test_server_gone_mid_run_gives_failure_rows_and_the_same_command_finishes(
     done = {p.stem for p in out.glob("*.json")} - {"run"}
     assert failed and done and failed | done == {"de0", "de1", "en0", "en1"}
     assert all("rerun the same command" in f["reason"] for f in run["failures"])
+    assert all(f"{Path(f['source']).name}: the server at {server.url} did not answer"
+               in first.output for f in run["failures"])
 
     again = FakeServer(port=server.port)  # restarted where it was
     try:
