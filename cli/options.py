@@ -32,7 +32,8 @@ SummariserOpt = Annotated[str | None, typer.Option(
     "[default: T-Systems-onsite/mt5-small-sum-de-en-v2]", show_default=False)]
 TranslatorOpt = Annotated[list[str] | None, typer.Option(
     "--translator", "-t", metavar="SRC-TGT=MODEL",
-    help="Translator per direction, e.g. de-en=Helsinki-NLP/opus-mt-de-en; repeat.",
+    help="Translator per direction, e.g. de-en=Helsinki-NLP/opus-mt-de-en (with --backend "
+    "openai, de-en=server: the server's model translates); repeat.",
     show_default=False)]
 SourceLang = Annotated[str | None, typer.Option(
     "--source-lang", metavar="LANG",
