@@ -19,6 +19,7 @@ from .modelkind import KINDS
 
 TORCH = "torch"
 CTRANSLATE2 = "ctranslate2"
+OPENAI = "openai"
 ALL_KINDS = KINDS  # the summariser kinds of models/kinds.py
 
 
@@ -43,6 +44,9 @@ class Backend:
     engine: str | Engine
     kinds: tuple[str, ...] = ALL_KINDS
     help: str = ""
+    # The summariser is a model id on a server, not files here: the engine resolves
+    # (``server_ref``) and checks (``check_summariser``) it; translators stay local.
+    remote: bool = False
 
     def runs(self, kind: str) -> bool:
         return kind in self.kinds
@@ -80,3 +84,8 @@ register(Backend(
     help=" (pip install 'summarise[ctranslate2]'): models are converted once into "
     "~/.cache/summarise/ct2 and run in int8 on CPU, the fastest and smallest CPU path; "
     "words differ slightly from torch's"))
+register(Backend(
+    OPENAI, ".models.openai_engine", kinds=("chat",), remote=True,
+    help=": the summariser (--summariser MODEL_ID) is a chat model on an OpenAI-compatible "
+    "server at --api-base (vLLM, Ollama, llama.cpp, LM Studio, transformers serve); "
+    "translators stay local"))

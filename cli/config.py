@@ -34,6 +34,7 @@ from .config_schema import (
 from .errors import PreflightError, UsageError
 from .lengths import PRESETS, LengthPreset
 from .plan import DEFAULT_STRATEGY, Strategy
+from .serveropts import ServerOptions
 
 DEFAULT_SUMMARISER = "T-Systems-onsite/mt5-small-sum-de-en-v2"
 DEFAULT_TRANSLATORS = {
@@ -84,6 +85,7 @@ class Settings:
     prompt: str | None = None  # --prompt NAME: a template shipped in summarise.prompts
     prompt_file: str | None = None  # --prompt-file PATH: the user's own template
     checker: str | None = None  # --checker MODEL: an NLI model scoring summary sentences
+    server: ServerOptions = field(default_factory=ServerOptions)  # --backend openai
 
     def __post_init__(self):
         if not isinstance(self.strategy, Strategy) and self.strategy in set(Strategy):
@@ -124,10 +126,15 @@ class Settings:
             raise UsageError(f"--quantize {self.generation.quantize!r}: use none or int8")
         if self.generation.dtype not in DTYPES:
             raise UsageError(f"--dtype {self.generation.dtype!r}: use auto, fp32, bf16 or fp16")
-        for key, spec in SCHEMA["generation"].items():  # the ranges config files get
-            value = getattr(self.generation, key)
-            if spec.min is not None and value is not None and value < spec.min:
-                raise UsageError(f"generation.{key} = {value}: use {spec.min} or more")
+        for section in ("generation", "server"):  # the ranges config files get
+            for key, spec in SCHEMA[section].items():
+                value = getattr(getattr(self, section), key)
+                if spec.min is not None and value is not None and value < spec.min:
+                    raise UsageError(f"{section}.{key} = {value}: use {spec.min} or more")
+        if BACKENDS[self.generation.backend].remote and not self.server.api_base:
+            raise UsageError(f"--backend {self.generation.backend} needs --api-base URL (the "
+                             "server's API, e.g. http://127.0.0.1:8000/v1), or api_base "
+                             "under [server] in a config file")
         if self.model_kind not in MODEL_KINDS:
             raise UsageError(f"--model-kind {self.model_kind!r}: use one of "
                              f"{', '.join(MODEL_KINDS)}")
@@ -137,6 +144,10 @@ class Settings:
     def manifest(self) -> dict:
         """The settings as plain JSON data, for run.json."""
         data = asdict(self)
+        if BACKENDS[self.generation.backend].remote:  # the URL without credentials
+            data["server"] = self.server.recorded()
+        else:  # a local run's run.json and settings hash stay what they were
+            del data["server"]
         data["presets"] = {k: {"words": v.words, "sentences": v.sentences}
                            for k, v in self.presets.items()}
         if self.prompt or self.prompt_file:  # an edited prompt file is a new setting
@@ -227,7 +238,8 @@ def apply_config(settings: Settings, data: dict, origin: Path | str = "config") 
     for name, spec in data.get("lengths", {}).items():
         presets[name] = LengthPreset(name, spec["words"], spec.get("sentences", 1))
     settings = replace(settings, presets=presets,
-                       generation=replace(settings.generation, **data.get("generation", {})))
+                       generation=replace(settings.generation, **data.get("generation", {})),
+                       server=replace(settings.server, **data.get("server", {})))
     run = data.get("run", {})
     for key in ("langs", "lengths"):
         if key in run:
@@ -254,7 +266,8 @@ def settings_keys_in(data: dict) -> set[str]:
     """The settings (``layers.flatten``'s dotted names) a checked config file sets, whether
     or not to the value they already had: that file is where they come from."""
     keys = {f"presets.{name}" for name in data.get("lengths", {})}
-    keys |= {f"generation.{key}" for key in data.get("generation", {})}
+    keys |= {f"{section}.{key}" for section in ("generation", "server")
+             for key in data.get(section, {})}
     for section in ("models", "run"):
         for key, value in data.get(section, {}).items():
             field_name = FIELD_OF_KEY[section, key]

@@ -45,6 +45,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
                    "dtype": Key(str, DTYPES), "threads": Key(int, min=1),
                    "backend": Key(str, BACKENDS.keys()),
                    "quantize": Key(str, QUANTIZE)},
+    # --backend openai: the server (serveropts.ServerOptions); the key is never a setting
+    "server": {"api_base": Key(str), "api_key_env": Key(str), "concurrency": Key(int, min=1),
+               "request_timeout": Key(float, min=1), "retries": Key(int, min=0),
+               "context_window": Key(int, min=256)},
     "run": {"langs": Key(list, LANGS), "lengths": Key(list),
             "source_lang": Key(str, ("auto", *LANGS)),
             "strategy": Key(str, tuple(s.value for s in Strategy)),

@@ -74,8 +74,10 @@ def run_batch(run: Callable[[list[Document]], list], documents: list[Document],
     except OverBudget as over:
         return without_the_slow(run, documents, over.ids, timeout, ledger)
     except DocumentError as exc:
-        if len(documents) == 1:
-            return [Failure(documents[0].source, str(exc))]
+        if len(documents) == 1:  # the reason names its file (a server's error does not)
+            source, reason = documents[0].source, str(exc)
+            return [Failure(source, reason if reason.startswith(source)
+                            else f"{source}: {reason}")]
         return one_by_one(run, documents, timeout, ledger)
     except SummariseError:
         raise  # the settings or a model, not this document: the run cannot go on

@@ -46,6 +46,12 @@ class ModelOptions:
     threads: int | None = None
     backend: str | None = None
     quantize: str | None = None
+    api_base: str | None = None
+    api_key_env: str | None = None
+    concurrency: int | None = None
+    request_timeout: float | None = None
+    retries: int | None = None
+    context_window: int | None = None
     allow_pickle: bool = False
     checker: str | None = None
     lang: tuple[str, ...] = ()
@@ -93,9 +99,15 @@ class ModelOptions:
             value = getattr(self, key)
             if value is not None:
                 out[f"generation.{key}"] = value
+        for key in SERVER_KEYS:
+            value = getattr(self, key)
+            if value is not None:
+                out[f"server.{key}"] = value
         return out
 
 
+SERVER_KEYS = ("api_base", "api_key_env", "concurrency", "request_timeout", "retries",
+               "context_window")
 FLAG_OF = {"langs": "--lang", "lengths": "--length", "translators": "--translator",
            "model_kind": "--model-kind", "prompt_file": "--prompt-file"}
 
@@ -121,15 +133,18 @@ def layered_settings(options: ModelOptions) -> tuple[Settings, dict[str, str]]:
         settings = _mark(origins, settings, apply_preset(settings, options.preset),
                          f"preset {options.preset}", preset_keys(options.preset))
     changes = options.changes(settings)
-    nested = {k.split(".", 1)[1]: v for k, v in changes.items() if k.startswith("generation.")}
-    plain = {k: v for k, v in changes.items() if k not in nested and "." not in k}
-    flagged = replace(settings, **plain, generation=replace(settings.generation, **nested))
+    nested = {section: {k.split(".", 1)[1]: v for k, v in changes.items()
+                        if k.startswith(f"{section}.")} for section in ("generation", "server")}
+    plain = {k: v for k, v in changes.items() if "." not in k}
+    flagged = replace(settings, **plain,
+                      generation=replace(settings.generation, **nested["generation"]),
+                      server=replace(settings.server, **nested["server"]))
     # --prompt clears prompt_file (and the reverse): the cleared one is not what was named
     named = {key for key, value in changes.items() if key != "translators" and value is not None}
     named |= {f"translators.{d}" for d in parse_translator_options(list(options.translator))}
     for key in _changed(settings, flagged) | named:
         top = key.split(".")[0]
-        name = key.split(".")[1] if top == "generation" else top
+        name = key.split(".")[1] if top in ("generation", "server") else top
         origins[key] = "flag " + FLAG_OF.get(name, "--" + name.replace("_", "-"))
     return flagged.validate(), origins
 

@@ -12,6 +12,12 @@ import typer
 
 from .backends import TORCH, backends_help
 from .config_schema import minimum
+from .serveropts import (
+    DEFAULT_API_KEY_ENV,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_RETRIES,
+)
 
 Langs = Annotated[list[str] | None, typer.Option(
     "--lang", "-l", metavar="LANG",
@@ -26,7 +32,8 @@ SummariserOpt = Annotated[str | None, typer.Option(
     "[default: T-Systems-onsite/mt5-small-sum-de-en-v2]", show_default=False)]
 TranslatorOpt = Annotated[list[str] | None, typer.Option(
     "--translator", "-t", metavar="SRC-TGT=MODEL",
-    help="Translator per direction, e.g. de-en=Helsinki-NLP/opus-mt-de-en; repeat.",
+    help="Translator per direction, e.g. de-en=Helsinki-NLP/opus-mt-de-en (with --backend "
+    "openai, de-en=server: the server's model translates); repeat.",
     show_default=False)]
 CheckerOpt = Annotated[str | None, typer.Option(
     "--checker", metavar="MODEL",
@@ -85,6 +92,32 @@ Quantize = Annotated[str | None, typer.Option(
     "--quantize", metavar="MODE",
     help="none, or int8: int8 weights on CPU (torch: dynamic quantisation of linear layers; "
     "ctranslate2: int8 compute). Faster, slightly different words. [default: none]",
+    show_default=False)]
+ApiBase = Annotated[str | None, typer.Option(
+    "--api-base", metavar="URL",
+    help="With --backend openai: the server's OpenAI-compatible API, e.g. "
+    "http://127.0.0.1:8000/v1 (docs/servers.md).", show_default=False)]
+ApiKeyEnv = Annotated[str | None, typer.Option(
+    "--api-key-env", metavar="VAR",
+    help="With --backend openai: the environment variable holding the API key (local "
+    f"servers need none). [default: {DEFAULT_API_KEY_ENV}]", show_default=False)]
+Concurrency = Annotated[int | None, typer.Option(
+    "--concurrency", metavar="N", min=minimum("server", "concurrency"),
+    help="With --backend openai: requests in flight at once. "
+    f"[default: {DEFAULT_CONCURRENCY}, for a local server]", show_default=False)]
+RequestTimeout = Annotated[float | None, typer.Option(
+    "--request-timeout", metavar="SECONDS", min=minimum("server", "request_timeout"),
+    help="With --backend openai: the longest wait for one answer before it is tried again. "
+    f"[default: {DEFAULT_REQUEST_TIMEOUT:g}]", show_default=False)]
+Retries = Annotated[int | None, typer.Option(
+    "--retries", metavar="N", min=minimum("server", "retries"),
+    help="With --backend openai: tries again after a connection error, timeout, 429 or 5xx "
+    f"(backing off, or as Retry-After says). [default: {DEFAULT_RETRIES}]",
+    show_default=False)]
+ContextWindow = Annotated[int | None, typer.Option(
+    "--context-window", metavar="TOKENS", min=minimum("server", "context_window"),
+    help="With --backend openai: the served model's context window, where the server's "
+    "model listing does not say it (vLLM does). [default: the listing's]",
     show_default=False)]
 ConfigFile = Annotated[Path | None, typer.Option(
     "--config", metavar="FILE", help="TOML config file applied over ./summarise.toml and "
@@ -145,7 +178,10 @@ MODEL_FLAGS = {
     "prompt_file": (PromptFile, None), "model_kind": (ModelKind, None),
     "device": (Device, None), "dtype": (Dtype, None), "batch_size": (BatchSize, None),
     "beams": (Beams, None), "threads": (Threads, None), "backend": (Backend, None),
-    "quantize": (Quantize, None), "config": (ConfigFile, None),
+    "quantize": (Quantize, None), "api_base": (ApiBase, None),
+    "api_key_env": (ApiKeyEnv, None), "concurrency": (Concurrency, None),
+    "request_timeout": (RequestTimeout, None), "retries": (Retries, None),
+    "context_window": (ContextWindow, None), "config": (ConfigFile, None),
     "allow_pickle": (AllowPickle, False), "checker": (CheckerOpt, None),
 }
 # Where the work runs (run, eval); read with ``job.executor_from_params``.

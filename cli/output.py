@@ -171,6 +171,10 @@ def settings_hash(settings_manifest: dict) -> str:
         data.get("generation", {}).pop(key, None)
     if data.get("checker") is None:  # no checker: the same hash as before there was one
         data.pop("checker", None)
+    # Where the server is and how it is talked to changes no summary: a server restarted
+    # on another port, or asked with more requests in flight, resumes the same run.
+    for key in ("api_base", "api_key_env", "concurrency", "request_timeout", "retries"):
+        data.get("server", {}).pop(key, None)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -205,7 +205,11 @@ class Pipeline:
                    sources: list[str], out_lang: str | None = None) -> list[list[Generated]]:
         """Every preset for every text; long texts go through map-reduce (``longdoc``)."""
         progress = lambda index: self._chunk_progress(sources, index)  # noqa: E731
-        rows, found = summarise_any_length(self.models.summariser(), texts, lang, self.presets,
+        summariser = self.models.summariser()
+        watch = getattr(summariser, "watch_progress", None)  # a server's requests in flight
+        if watch and self.on_phase:
+            watch(self.on_phase)
+        rows, found = summarise_any_length(summariser, texts, lang, self.presets,
                                            out_lang=out_lang, progress=progress)
         for mine, new in zip(stats, found, strict=True):
             mine.chunks = max(mine.chunks, new.chunks)

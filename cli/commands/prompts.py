@@ -147,6 +147,8 @@ def print_dry_run(reporter: Reporter, settings, sources, text_field: str = "text
     template = template_for(settings, kind) if kind != "seq2seq" else None
     tokenizer = _local_tokenizer(reporter, registry, settings, template is not None)
     markers = control_markers(tokenizer) if tokenizer is not None else ()
+    if registry.served(settings.summariser):  # what the server backend breaks
+        from ..models.openai_engine import CONTROL_MARKERS as markers
     pipeline = Pipeline(settings, registry)
     failed = 0
     for source in sources:
@@ -180,6 +182,10 @@ def _local_tokenizer(reporter: Reporter, registry, settings, prompted: bool):
     summarisers included), and renders the chat template, so the dry run prints exactly
     what the model reads. ``prompted``: the model takes a prompt (chat, instruct).
     """
+    if registry.served(settings.summariser):
+        reporter.info(f"{settings.summariser} is on the server: the messages below are "
+                      "what it gets, and the server puts them through its chat template")
+        return None
     try:
         path = registry.ref(settings.summariser).path
     except ModelUnavailable:
@@ -242,6 +248,9 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings):
     from ..plan import possible_plans
 
     name = settings.summariser
+    if registry.served(name):  # a model on a server is prompted as a chat model
+        check_fits("chat", settings, name)
+        return "chat", lambda preset: ""
     try:
         path = registry.ref(name).path
     except ModelUnavailable:

@@ -13,6 +13,7 @@ from ..errors import SummariseError, UsageError
 from ..isolation import is_out_of_memory
 from ..lengths import MODEL_STOPS, LengthPolicy
 from ..modelkind import ModelKind
+from ..serveropts import SERVER_TRANSLATOR
 from .base import Generated, Summariser, Translator
 from .checker import CHECKER_FLAG, Checker
 from .hub import SUMMARISER_FLAG, ModelRef, resolve, with_value
@@ -94,7 +95,15 @@ class ModelRegistry:
         self._translators: dict[str, Translator] = {}
         self._checker: Checker | None = None
 
+    def served(self, name: str) -> bool:
+        """True for the summariser of a server backend (``--backend openai``), and for
+        ``--translator SRC-TGT=server`` there (the same model translates)."""
+        return (name in (self.settings.summariser, SERVER_TRANSLATOR)
+                and backend_named(self.settings.generation.backend).remote)
+
     def ref(self, name: str) -> ModelRef:
+        if name not in self._refs and self.served(name):
+            self._refs[name] = _engine(self.settings).server_ref(name, self.settings)
         if name not in self._refs:
             self._refs[name] = resolve(name, self.settings.allow_pickle, self.download,
                                        self.flag_for(name), self.notify)
@@ -128,11 +137,14 @@ class ModelRegistry:
             from .kinds import check_fits, kind_of
 
             name = self.settings.summariser
-            path = self.ref(name).path
-            check_files(path, with_value(SUMMARISER_FLAG, name))
-            kind = kind_of(name, path, self.settings.model_kind)
-            check_fits(kind, self.settings, name,
-                       plans if plans is not None else possible_plans(self.settings))
+            every = plans if plans is not None else possible_plans(self.settings)
+            if self.served(name):  # the server answers and serves it (no files here)
+                kind = ModelKind(_engine(self.settings).check_summariser(self.settings))
+            else:
+                path = self.ref(name).path
+                check_files(path, with_value(SUMMARISER_FLAG, name))
+                kind = kind_of(name, path, self.settings.model_kind)
+            check_fits(kind, self.settings, name, every)
             self._kind = kind
         return self._kind
 
@@ -140,6 +152,8 @@ class ModelRegistry:
         """The translator for ``src``-``tgt`` is there, readable and a translation model
         (no weights loaded)."""
         name = self.translator_name(src, tgt)
+        if self.served(name):  # the server, checked with the summariser
+            return
         label = with_value(f"--translator {src}-{tgt}=", name)
         check_translator_role(check_files(self.ref(name).path, label), label)
 
@@ -230,6 +244,8 @@ class ModelRegistry:
             loaded = future.result()
         except CancelledError:  # dropped from the queue before it started
             return self._load_now(name)
+        if getattr(loaded, "remote", False):  # no torch in this process for it
+            return loaded
         # torch's thread count and grad mode are per thread: the thread that runs the
         # model gets the settings that loading gave the prefetch thread.
         import torch
@@ -267,7 +283,8 @@ class ModelRegistry:
     def _read_model(self, name: str):
         from .runtime import set_threads
 
-        set_threads(self.settings.generation.threads)
+        if not self.served(name):
+            set_threads(self.settings.generation.threads)
         return _engine(self.settings).load_model(self.ref(name), self.settings, self.notify)
 
     def summariser(self) -> Summariser:
