@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..backends import OPENAI
 from ..config import Settings
 from ..config_schema import LANGS
 from ..controltokens import neutralise
@@ -85,7 +86,7 @@ class ServerModel:
         self.window, self.window_from = window, window_from
 
     def manifest(self) -> dict:
-        return {**self.ref.manifest(), "backend": "openai", "context_window": self.window,
+        return {**self.ref.manifest(), "backend": OPENAI, "context_window": self.window,
                 "context_window_from": self.window_from,
                 "system_fingerprint": sorted(self.client.fingerprints)}
 
