@@ -376,3 +376,13 @@ def test_the_server_translates_too_with_the_translation_prompt(cli, server, docs
     assert asked.startswith("Translate the following German text into English.")
     assert "<text>\nDie Band wurde gegründet. Sie spielte Rock.\n</text>" in asked
     assert "<document>" in summary["messages"][-1]["content"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_config_show_prints_the_server_url_without_its_credentials(cli, fmt):
+    result = cli("config", "show", "--format", fmt, "--backend", "openai", "--api-base",
+                 "http://alice:s3cret-pass@127.0.0.1:9/v1?api_key=s3cret-key&x=1",
+                 "--summariser", "some-model")
+    assert result.exit_code == 0, result.output
+    assert "127.0.0.1:9/v1" in result.output
+    assert "s3cret" not in result.output and "alice" not in result.output

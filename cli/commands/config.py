@@ -29,12 +29,15 @@ def show(
     preset, or a flag. Takes the same model flags as `run` to show what they change."""
     from ..config import config_candidates
     from ..layers import ModelOptions, flatten, layered_settings
+    from ..serveropts import public_url
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     options = ModelOptions.from_params(ctx.params)
     settings, origins = layered_settings(options)
     values = flatten(settings)
+    for key in [k for k in values if k.endswith("api_base")]:  # its credentials stay unsaid
+        values[key] = public_url(values[key])
     if fmt == "json":
         rows = {key: {"value": value, "from": origins.get(key, "default")}
                 for key, value in values.items()}
