@@ -21,7 +21,7 @@ path is the real one: ``summarise.checks.annotate(reference, article, checker=..
 grounds each reference sentence and the checker scores it against its supporting source
 sentences in one batched call; the time of ``annotate`` without the checker is
 subtracted. The summariser writes one medium summary per article in its language, forced
-to its full token budget (``Generation.force_lengths``) so that random weights do the
+to its full token budget (the ``lengths.ForcedLengths`` policy) so that random weights do the
 work a real summary costs.
 Both run warmed up, in this process, with the same device, dtype and threads.
 
@@ -130,14 +130,15 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     from summarise import Settings
     from summarise.config import Generation
+    from summarise.lengths import ForcedLengths
     from summarise.models import ModelRegistry
 
     args = parse_args(argv)
     paths = build_models(args.models_dir)
-    generation = Generation(dtype=args.dtype, threads=args.threads, force_lengths=True)
+    generation = Generation(dtype=args.dtype, threads=args.threads)
     registry = ModelRegistry(Settings(summariser=str(paths["summariser"]),
                                       checker=str(paths["checker"]), generation=generation),
-                             download=False)
+                             download=False, lengths=ForcedLengths())
     started = time.perf_counter()
     checker = registry.checker()
     checker_load = time.perf_counter() - started

@@ -249,7 +249,7 @@ def _kind_for_dry_run(reporter: Reporter, registry, settings):
 
     name = settings.summariser
     if registry.served(name):  # a model on a server is prompted as a chat model
-        check_fits("chat", settings, name)
+        check_fits("chat", settings, name, possible_plans(settings))
         return "chat", lambda preset: ""
     try:
         path = registry.ref(name).path
