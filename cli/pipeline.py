@@ -193,11 +193,11 @@ class Pipeline:
                                          for row in rows]
                     origins[step.writes] = [[Origin(truncated=g.hit_limit) for g in row]
                                             for row in rows]
-        produced = []
+        produced, checker = [], self.models.checker()
         for i, text in enumerate(texts):  # each grounded in its whole text, map-reduce or not
             summaries = [summary for lang in plan.langs for summary in kept[lang][i]]
             annotate_summaries(summaries, [o for lang in plan.langs for o in origins[lang][i]],
-                               text, plan.source_lang, checker=self.models.checker())
+                               text, plan.source_lang, checker=checker)
             produced.append(summaries)
         return produced
 

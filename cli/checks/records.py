@@ -21,7 +21,7 @@ from ..errors import UsageError
 from ..eval import hfdata
 from ..eval.datasets import json_objects
 from ..langdetect import detect_language
-from . import CHECK_NAMES, annotate
+from . import annotate
 
 
 @dataclass(frozen=True)
@@ -93,18 +93,6 @@ def _record(data: dict, where: str, number: int) -> CheckRecord:
         raise UsageError(f"{where}: 'id' must be a string or a number")
     return CheckRecord(str(record_id), data["text"], data["summary"], lang, summary_lang,
                        via, truncated)
-
-
-def parse_fail_on(value: str | None) -> tuple[str, ...]:
-    """The check names of ``--fail-on a,b``; a ``UsageError`` names an unknown one."""
-    if not value:
-        return ()
-    names = tuple(n.strip() for n in value.split(",") if n.strip())
-    unknown = [n for n in names if n not in CHECK_NAMES]
-    if unknown:
-        raise UsageError(f"--fail-on {','.join(unknown)}: unknown check; choose from "
-                         f"{', '.join(CHECK_NAMES)}")
-    return names
 
 
 def check_records(records: list[CheckRecord], checker=None) -> Iterator[tuple[dict, list[str]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from concurrent.futures import CancelledError, Future
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..backends import backend_named
 from ..config import Settings
@@ -15,11 +15,14 @@ from ..lengths import MODEL_STOPS, LengthPolicy
 from ..modelkind import ModelKind
 from ..serveropts import SERVER_TRANSLATOR
 from .base import Generated, Summariser, Translator
-from .checker import CHECKER_FLAG, Checker
+from .checker import CHECKER_FLAG, NliChecker
 from .hub import SUMMARISER_FLAG, ModelRef, resolve, with_value
 from .modelfiles import check_files, check_translator_role
 
-__all__ = ["Checker", "Generated", "ModelRegistry", "Models", "Summariser", "Translator"]
+if TYPE_CHECKING:  # at run time summarise.checks imports the eval side, which imports us
+    from ..checks import Checker  # the protocol annotate() calls; NliChecker is one
+
+__all__ = ["Generated", "ModelRegistry", "Models", "Summariser", "Translator"]
 
 # One model load at a time in this process, whichever registry or thread asks.
 # transformers' from_pretrained flips process-wide switches for the time of a load (weight
@@ -93,7 +96,7 @@ class ModelRegistry:
         self._summariser: Summariser | None = None
         self._kind: ModelKind | None = None
         self._translators: dict[str, Translator] = {}
-        self._checker: Checker | None = None
+        self._checker: NliChecker | None = None
 
     def served(self, name: str) -> bool:
         """True for the summariser of a server backend (``--backend openai``), and for

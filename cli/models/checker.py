@@ -31,23 +31,12 @@ guessing it would score with the wrong sign; such a model is refused before it l
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from ..errors import UsageError
 
 CHECKER_FLAG = "--checker"
 ENTAILMENT = "entailment"
 # A tokenizer's model_max_length when its folder sets none (transformers' "very large").
 NO_LIMIT = 10**6
-
-
-class Checker(Protocol):
-    """An entailment scorer: per pair, the probability in [0, 1] that ``premises[i]``
-    entails ``hypotheses[i]``."""
-
-    name: str
-
-    def score(self, premises: list[str], hypotheses: list[str]) -> list[float]: ...
 
 
 def entailment_index(id2label: dict, label: str) -> int:
